@@ -1,0 +1,67 @@
+/**
+ * The one error class this package throws, with stable codes.
+ *
+ * @module
+ */
+
+/** Every code an {@link AuthD1Error} can carry, with what it means. */
+export const AUTH_D1_ERROR_CODES = {
+  ENV_MISSING: "The Worker env object was not passed to createAuth.",
+  DB_BINDING_MISSING: "The D1 binding is missing from env.",
+  DB_BINDING_INVALID: "The binding given as the database is not a D1 database.",
+  SECRET_MISSING: "Neither BETTER_AUTH_SECRET nor BETTER_AUTH_SECRETS is set.",
+  SECRET_TOO_SHORT: "A secret is shorter than 32 characters.",
+  SECRETS_MALFORMED: "BETTER_AUTH_SECRETS is not a list of version:secret pairs.",
+  URL_INVALID: "BETTER_AUTH_URL or an entry of TRUSTED_ORIGINS is not an absolute http(s) URL.",
+  SOCIAL_PROVIDER_INCOMPLETE: "A social provider has a client id without a secret, or the reverse.",
+  ENV_VAR_INVALID: "An env var that must be a string is something else.",
+  OPTIONS_INVALID: "An option passed to createAuth cannot be used on Cloudflare D1.",
+} as const;
+
+/** A stable, documented error code. */
+export type AuthD1ErrorCode = keyof typeof AUTH_D1_ERROR_CODES;
+
+/** Options for {@link AuthD1Error}. */
+export interface AuthD1ErrorOptions {
+  /** What went wrong underneath, if anything. */
+  cause?: unknown;
+}
+
+/**
+ * A configuration mistake found while building auth. Thrown from `createAuth`, never from a request.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   createAuth(env);
+ * } catch (error) {
+ *   if (isAuthD1Error(error) && error.code === "SECRET_MISSING") console.error(error.message);
+ * }
+ * ```
+ */
+export class AuthD1Error extends Error {
+  override readonly name = "AuthD1Error";
+  readonly code: AuthD1ErrorCode;
+  /** Configuration errors are server faults: a request that meets one should answer 500. */
+  readonly status = 500;
+
+  constructor(code: AuthD1ErrorCode, message: string, options: AuthD1ErrorOptions = {}) {
+    super(`[auth-d1] ${code}: ${message}`, { cause: options.cause });
+    this.code = code;
+  }
+}
+
+/**
+ * Whether `value` is an {@link AuthD1Error}. Checks the name and code rather than `instanceof`, so it
+ * holds when a bundle carries two copies of this package.
+ *
+ * @example
+ * ```ts
+ * if (isAuthD1Error(error)) return Response.json({ code: error.code }, { status: error.status });
+ * ```
+ */
+export function isAuthD1Error(value: unknown): value is AuthD1Error {
+  if (!(value instanceof Error) || value.name !== "AuthD1Error") return false;
+  const code: unknown = (value as { code?: unknown }).code;
+  return typeof code === "string" && code in AUTH_D1_ERROR_CODES;
+}

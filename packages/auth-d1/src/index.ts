@@ -1,0 +1,9 @@
+/**
+ * Adapter-independent parts of `@acme/auth-d1`: errors, env checking and option types.
+ * `createAuth` lives in `@acme/auth-d1/drizzle` and `@acme/auth-d1/kysely`, so a Worker bundles one adapter.
+ *
+ * @module
+ */
+export { AUTH_D1_ERROR_CODES, AuthD1Error, isAuthD1Error, type AuthD1ErrorCode, type AuthD1ErrorOptions } from "./errors.js";
+export { readAuthEnv, type AuthD1Env, type D1DatabaseBinding, type ReadAuthEnvOptions, type ResolvedAuthEnv, type SocialCredentials } from "./env.js";
+export type { AuthD1Options, AuthD1OwnOptions, AuthEmail, AuthEmailKind, ResolvedBetterAuthOptions } from "./options.js";

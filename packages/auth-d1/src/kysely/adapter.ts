@@ -1,0 +1,44 @@
+/**
+ * better-auth's Kysely adapter on D1, with our case mapping.
+ *
+ * @module
+ */
+import type { BetterAuthOptions } from "better-auth";
+import { kyselyAdapter } from "@better-auth/kysely-adapter";
+import { getAuthTables } from "better-auth/db";
+import { Kysely } from "kysely";
+import type { D1DatabaseBinding } from "../env.js";
+import { AuthD1Dialect } from "./d1-dialect.js";
+import { FieldCasePlugin } from "./field-case-plugin.js";
+
+/** The better-auth database option `kyselyD1Adapter` returns. */
+export type KyselyD1Adapter = ReturnType<typeof kyselyAdapter>;
+
+/**
+ * better-auth's Kysely adapter over kysely-d1, with snake_case columns and transactions off (D1 refuses
+ * `BEGIN`). Every field and model name better-auth will use is registered with the case plugin first, so
+ * results map back to those exact names.
+ *
+ * @example
+ * ```ts
+ * const auth = betterAuth({ database: kyselyD1Adapter(env.DB), ...options });
+ * ```
+ */
+export function kyselyD1Adapter(database: D1DatabaseBinding): KyselyD1Adapter {
+  const plugin = new FieldCasePlugin();
+  // kysely-d1 types the binding as workers-types' D1Database; ours is the structural subset it uses.
+  const dialect = new AuthD1Dialect({ database: database as ConstructorParameters<typeof AuthD1Dialect>[0]["database"] });
+  const db = new Kysely<any>({ dialect, plugins: [plugin] });
+  const create = kyselyAdapter(db, { type: "sqlite", transaction: false });
+  return ((options: BetterAuthOptions) => {
+    plugin.remember(authFieldNames(options));
+    return create(options);
+  }) as KyselyD1Adapter;
+}
+
+function* authFieldNames(options: BetterAuthOptions): Generator<string> {
+  for (const table of Object.values(getAuthTables(options))) {
+    yield table.modelName;
+    for (const [key, field] of Object.entries(table.fields)) yield field.fieldName ?? key;
+  }
+}

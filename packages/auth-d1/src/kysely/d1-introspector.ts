@@ -1,0 +1,85 @@
+/**
+ * A Kysely introspector for D1 that never touches D1's internal `_cf_*` tables.
+ *
+ * @module
+ */
+import type { DatabaseIntrospector, DatabaseMetadataOptions, Kysely, SchemaMetadata, TableMetadata } from "kysely";
+import { sql } from "kysely";
+
+interface TableRow {
+  name: string;
+  type: "table" | "view";
+}
+
+interface ColumnRow {
+  table_name: string;
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: unknown;
+  pk: number;
+}
+
+/**
+ * Lists tables and columns in two queries. Kysely's generic SQLite introspector also reads D1's `_cf_*`
+ * tables, and D1 answers that with SQLITE_AUTH; this one leaves them, `sqlite_*` and Kysely's migration
+ * tables out.
+ *
+ * @example
+ * ```ts
+ * class MyD1Dialect extends D1Dialect {
+ *   override createIntrospector(db: Kysely<any>) {
+ *     return new D1Introspector(db);
+ *   }
+ * }
+ * ```
+ */
+export class D1Introspector implements DatabaseIntrospector {
+  readonly #db: Kysely<any>;
+
+  constructor(db: Kysely<any>) {
+    // Catalog names are data, not identifiers: keep case-converting plugins out of these queries.
+    this.#db = db.withoutPlugins();
+  }
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    return [];
+  }
+
+  async getTables(options: DatabaseMetadataOptions = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
+    const internal = options.withInternalKyselyTables ? [] : ["kysely_migration", "kysely_migration_lock"];
+    const { rows: tables } = await sql<TableRow>`
+      SELECT name, type FROM sqlite_master
+      WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT LIKE '\_cf\_%' ESCAPE '\'
+      ORDER BY name`.execute(this.#db);
+    const wanted = tables.filter((table) => !internal.includes(table.name));
+    if (wanted.length === 0) return [];
+    const { rows: columns } = await sql<ColumnRow>`
+      SELECT m.name AS table_name, p.name, p.type, p."notnull", p.dflt_value, p.pk
+      FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p
+      WHERE m.name IN (${sql.join(wanted.map((table) => table.name))})
+      ORDER BY m.name, p.cid`.execute(this.#db);
+    return wanted.map((table) => {
+      const own = columns.filter((column) => column.table_name === table.name);
+      const integerKey = own.filter((column) => column.pk > 0);
+      const rowidAlias = integerKey.length === 1 && integerKey[0]!.type.toLowerCase() === "integer" ? integerKey[0]!.name : undefined;
+      return {
+        name: table.name,
+        isView: table.type === "view",
+        isForeign: false,
+        columns: own.map((column) => ({
+          name: column.name,
+          dataType: column.type,
+          isNullable: column.notnull === 0,
+          isAutoIncrementing: column.name === rowidAlias,
+          hasDefaultValue: column.dflt_value !== null,
+        })),
+      };
+    });
+  }
+
+  /** Kysely before 0.29 asks for this instead of `getTables`. */
+  async getMetadata(options?: DatabaseMetadataOptions): Promise<{ tables: TableMetadata[] }> {
+    return { tables: await this.getTables(options) };
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Turns a checked env and the caller's options into better-auth options with D1-ready defaults.
+ *
+ * @module
+ */
+import type { BetterAuthOptions, User } from "better-auth";
+import type { ResolvedAuthEnv } from "./env.js";
+import { AuthD1Error } from "./errors.js";
+
+/** Why a mail is sent; the `sendEmail` hook receives one of these. */
+export type AuthEmailKind = "verify-email" | "reset-password" | "change-email";
+
+/**
+ * A mail better-auth wants delivered. `subject` and `text` are ready to send; `url` and `token` let you
+ * write your own.
+ */
+export interface AuthEmail {
+  kind: AuthEmailKind;
+  to: string;
+  subject: string;
+  text: string;
+  url: string;
+  token: string;
+  user: User;
+}
+
+/** Our own options, next to better-auth's. */
+export interface AuthD1OwnOptions {
+  /** Delivers verification, password-reset and change-email mail. Without it, no mail is sent. */
+  sendEmail?: (email: AuthEmail, request?: Request) => Promise<void> | void;
+  /** The name of the D1 binding in `env`. Defaults to `DB`. */
+  binding?: string;
+}
+
+/**
+ * What `createAuth` accepts: better-auth options (the database and secrets come from `env`) and ours.
+ *
+ * @example
+ * ```ts
+ * const options = {
+ *   sendEmail: (mail) => sendWithResend(mail),
+ *   session: { expiresIn: 60 * 60 * 24 * 30 },
+ * } satisfies AuthD1Options;
+ * ```
+ */
+export interface AuthD1Options extends Omit<BetterAuthOptions, "database" | "secret" | "secrets">, AuthD1OwnOptions {}
+
+/** The better-auth options `createAuth(env, options)` ends up with, as types see them. */
+export type ResolvedBetterAuthOptions<O extends AuthD1Options> = Omit<O, keyof AuthD1OwnOptions> & {
+  emailAndPassword: { enabled: true };
+};
+
+const GOOGLE_SCOPES = ["openid", "email", "profile"];
+const GITHUB_SCOPES = ["read:user", "user:email"];
+
+/**
+ * Builds better-auth options: email/password on, social providers from env, mail through `sendEmail`,
+ * the client IP from Cloudflare's header, rate limits kept in D1, then the caller's options on top.
+ */
+export function buildBetterAuthOptions(
+  resolved: ResolvedAuthEnv,
+  database: NonNullable<BetterAuthOptions["database"]>,
+  options: AuthD1Options,
+): BetterAuthOptions {
+  const { sendEmail, binding: _binding, ...userOptions } = options;
+  if ("database" in userOptions || "secret" in userOptions || "secrets" in userOptions) {
+    throw new AuthD1Error(
+      "OPTIONS_INVALID",
+      "`database`, `secret` and `secrets` come from env (the D1 binding, BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS); remove them from the options.",
+    );
+  }
+  const mail = sendEmail ? mailer(sendEmail) : undefined;
+  const socialProviders: NonNullable<BetterAuthOptions["socialProviders"]> = {};
+  if (resolved.google) socialProviders.google = { ...resolved.google, scope: GOOGLE_SCOPES };
+  if (resolved.github) socialProviders.github = { ...resolved.github, scope: GITHUB_SCOPES };
+
+  const defaults: BetterAuthOptions = {
+    database,
+    secret: resolved.secret,
+    secrets: resolved.secrets,
+    baseURL: resolved.baseURL,
+    trustedOrigins: resolved.trustedOrigins,
+    emailAndPassword: {
+      enabled: true,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: mail && ((data, request) => mail("reset-password", data.user.email, data, request)),
+    },
+    emailVerification: mail && {
+      sendOnSignUp: true,
+      autoSignInAfterVerification: true,
+      sendVerificationEmail: (data, request) => mail("verify-email", data.user.email, data, request),
+    },
+    user: {
+      changeEmail: {
+        enabled: true,
+        sendChangeEmailConfirmation: mail && ((data, request) => mail("change-email", data.user.email, data, request)),
+      },
+      deleteUser: { enabled: true },
+    },
+    socialProviders,
+    rateLimit: { storage: "database" },
+    advanced: {
+      ipAddress: { ipAddressHeaders: ["cf-connecting-ip", "x-forwarded-for"] },
+    },
+  };
+  return mergeOptions(defaults, userOptions as BetterAuthOptions);
+}
+
+type MailData = { user: User; url: string; token: string };
+
+function mailer(send: NonNullable<AuthD1OwnOptions["sendEmail"]>) {
+  return async (kind: AuthEmailKind, to: string, data: MailData, request?: Request): Promise<void> => {
+    const subject = SUBJECTS[kind];
+    const text = `${subject}: open this link to continue.\n\n${data.url}\n\nIf you did not ask for this, ignore this mail.`;
+    await send({ kind, to, subject, text, url: data.url, token: data.token, user: data.user }, request);
+  };
+}
+
+const SUBJECTS: Record<AuthEmailKind, string> = {
+  "verify-email": "Verify your email address",
+  "reset-password": "Reset your password",
+  "change-email": "Approve the change of your email address",
+};
+
+/** Plain objects merge key by key, the caller's value winning; arrays, functions and class instances are replaced whole. */
+function mergeOptions<T>(base: T, override: T): T {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) continue;
+    merged[key] = key in merged ? mergeOptions(merged[key], value) : value;
+  }
+  return merged as T;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,5 @@
+import { applyD1Migrations } from "cloudflare:test";
+import { env } from "cloudflare:test";
+
+// The shipped migrations, exactly as a user applies them with `wrangler d1 migrations apply`.
+await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);

@@ -1,0 +1,12 @@
+import type { D1Migration } from "@cloudflare/vitest-plugin";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      DB: D1Database;
+      BETTER_AUTH_SECRET: string;
+      BETTER_AUTH_URL: string;
+      TEST_MIGRATIONS: D1Migration[];
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { join } from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Two projects: the workerd one runs against a real local D1 (Miniflare) with the shipped migrations
+// applied; the node one builds bundles and runs the CLI, which need a file system.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(join(import.meta.dirname, "migrations"));
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              miniflare: {
+                compatibilityDate: "2026-11-01",
+                compatibilityFlags: ["nodejs_compat"],
+                d1Databases: ["DB"],
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  BETTER_AUTH_SECRET: "test-secret-that-is-long-enough-0123456789",
+                  BETTER_AUTH_URL: "http://localhost:8787",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "auth-d1:workerd",
+            include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+            exclude: ["test/**/*.node.test.ts"],
+            setupFiles: ["./test/apply-migrations.ts"],
+          },
+        },
+        {
+          test: {
+            name: "auth-d1:node",
+            environment: "node",
+            include: ["test/**/*.node.test.ts"],
+            testTimeout: 60_000,
+          },
+        },
+      ],
+    },
+  };
+});
