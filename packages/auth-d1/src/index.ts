@@ -7,3 +7,4 @@
 export { AUTH_D1_ERROR_CODES, AuthD1Error, isAuthD1Error, type AuthD1ErrorCode, type AuthD1ErrorOptions } from "./errors.js";
 export { readAuthEnv, type AuthD1Env, type D1DatabaseBinding, type ReadAuthEnvOptions, type ResolvedAuthEnv, type SocialCredentials } from "./env.js";
 export type { AuthD1Options, AuthD1OwnOptions, AuthEmail, AuthEmailKind, ResolvedBetterAuthOptions } from "./options.js";
+export type { InputLimits } from "./guard.js";

@@ -6,6 +6,7 @@
 import type { BetterAuthOptions, User } from "better-auth";
 import type { ResolvedAuthEnv } from "./env.js";
 import { AuthD1Error } from "./errors.js";
+import { inputGuard, type InputLimits } from "./guard.js";
 
 /** Why a mail is sent; the `sendEmail` hook receives one of these. */
 export type AuthEmailKind = "verify-email" | "reset-password" | "change-email";
@@ -30,6 +31,8 @@ export interface AuthD1OwnOptions {
   sendEmail?: (email: AuthEmail, request?: Request) => Promise<void> | void;
   /** The name of the D1 binding in `env`. Defaults to `DB`. */
   binding?: string;
+  /** Request body and field length limits; see {@link InputLimits} for the defaults. */
+  limits?: InputLimits;
 }
 
 /**
@@ -62,7 +65,7 @@ export function buildBetterAuthOptions(
   database: NonNullable<BetterAuthOptions["database"]>,
   options: AuthD1Options,
 ): BetterAuthOptions {
-  const { sendEmail, binding: _binding, ...userOptions } = options;
+  const { sendEmail, binding: _binding, limits, ...userOptions } = options;
   if ("database" in userOptions || "secret" in userOptions || "secrets" in userOptions) {
     throw new AuthD1Error(
       "OPTIONS_INVALID",
@@ -103,7 +106,8 @@ export function buildBetterAuthOptions(
       ipAddress: { ipAddressHeaders: ["cf-connecting-ip", "x-forwarded-for"] },
     },
   };
-  return mergeOptions(defaults, userOptions as BetterAuthOptions);
+  const merged = mergeOptions(defaults, userOptions as BetterAuthOptions);
+  return { ...merged, plugins: [inputGuard(limits), ...(merged.plugins ?? [])] };
 }
 
 type MailData = { user: User; url: string; token: string };

@@ -1,0 +1,82 @@
+/**
+ * Input limits better-auth does not set: a request body cap and lengths for the user's own fields.
+ *
+ * @module
+ */
+import type { BetterAuthPlugin } from "better-auth";
+import { APIError } from "better-auth/api";
+
+/** Limits on what a request may write. */
+export interface InputLimits {
+  /** Largest request body accepted, in bytes. Default 64 KiB; larger bodies get 413 `PAYLOAD_TOO_LARGE`. */
+  maxBodyBytes?: number;
+  /** Longest user name, in characters. Default 256. */
+  maxNameLength?: number;
+  /** Longest image URL, in characters. Default 2048. */
+  maxImageLength?: number;
+}
+
+const EMAIL_MAX_LENGTH = 254;
+
+/**
+ * A plugin `createAuth` always adds. Without it a 1 MB name is stored as is: local D1 takes it, and a
+ * production row can hold 2 MB. Field limits run as database hooks, so `auth.api.*` calls meet them too.
+ */
+export function inputGuard(limits: InputLimits = {}): BetterAuthPlugin {
+  const maxBodyBytes = limits.maxBodyBytes ?? 64 * 1024;
+  const fieldLimits: Record<string, number> = {
+    name: limits.maxNameLength ?? 256,
+    email: EMAIL_MAX_LENGTH,
+    image: limits.maxImageLength ?? 2048,
+  };
+  const checkUser = async (user: Record<string, unknown>): Promise<void> => {
+    for (const [field, max] of Object.entries(fieldLimits)) {
+      const value = user[field];
+      if (typeof value === "string" && value.length > max) {
+        throw new APIError("BAD_REQUEST", {
+          code: "FIELD_TOO_LONG",
+          message: `${field} has ${value.length} characters; at most ${max} are allowed.`,
+        });
+      }
+    }
+  };
+  return {
+    id: "auth-d1-input-guard",
+    async onRequest(request) {
+      if (await bodyExceeds(request, maxBodyBytes)) {
+        const message = `The request body is larger than ${maxBodyBytes} bytes.`;
+        return { response: Response.json({ code: "PAYLOAD_TOO_LARGE", message }, { status: 413 }) };
+      }
+    },
+    init() {
+      return {
+        options: {
+          databaseHooks: {
+            user: {
+              create: { before: checkUser },
+              update: { before: checkUser },
+            },
+          },
+        },
+      };
+    },
+  };
+}
+
+async function bodyExceeds(request: Request, limit: number): Promise<boolean> {
+  if (request.body === null) return false;
+  const declared = request.headers.get("content-length");
+  if (declared !== null) return Number(declared) > limit;
+  // No length declared (a streamed body): count a copy, stopping as soon as the limit is passed.
+  const reader = request.clone().body!.getReader();
+  let seen = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return false;
+    seen += value.byteLength;
+    if (seen > limit) {
+      await reader.cancel();
+      return true;
+    }
+  }
+}
