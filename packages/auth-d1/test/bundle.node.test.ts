@@ -1,0 +1,97 @@
+// Each factory imports only what its adapter needs: a Worker on @acme/auth-d1/drizzle ships no Kysely, and
+// one on @acme/auth-d1/kysely ships no Drizzle. The fixtures import the package by name from inside it, so
+// Node's self-reference resolves them through package.json "exports" to dist/, what users get.
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build, type Metafile } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, PACKAGE_ROOT } from "./fixtures/built-package.js";
+
+const KYSELY_PACKAGES = ["kysely", "kysely-d1", "@better-auth/kysely-adapter"];
+const DRIZZLE_PACKAGES = ["drizzle-orm", "@better-auth/drizzle-adapter"];
+// Code, not comments: esbuild's path comments name pnpm folders such as `drizzle-orm@0.45.4_..._kysely@0.29.9`.
+const KYSELY_MARKER = "SelectQueryNode"; // Kysely's query AST
+const DRIZZLE_MARKER = "drizzle:entityKind"; // the Symbol.for key every Drizzle class is tagged with
+
+interface WorkerBundle {
+  code: string;
+  metafile: Metafile;
+  /** npm packages the bundle holds code from, by name. */
+  packages: Set<string>;
+}
+
+beforeAll(ensureBuilt, 120_000);
+
+describe.each([
+  { entry: "drizzle", fixture: "drizzle-worker.js", wanted: DRIZZLE_PACKAGES, unwanted: KYSELY_PACKAGES, marker: DRIZZLE_MARKER, foreignMarker: KYSELY_MARKER },
+  { entry: "kysely", fixture: "kysely-worker.js", wanted: KYSELY_PACKAGES, unwanted: DRIZZLE_PACKAGES, marker: KYSELY_MARKER, foreignMarker: DRIZZLE_MARKER },
+])("a Worker on @acme/auth-d1/$entry", ({ entry, fixture, wanted, unwanted, marker, foreignMarker }) => {
+  let bundle: WorkerBundle;
+
+  beforeAll(async () => {
+    bundle = await bundleLikeWrangler(join(PACKAGE_ROOT, "test", "fixtures", fixture));
+    const bytes = Buffer.byteLength(bundle.code);
+    console.log(`[bundle] ${entry}: ${bytes.toLocaleString("en")} bytes, ${gzipSync(bundle.code).byteLength.toLocaleString("en")} gzip, ${Object.keys(bundle.metafile.inputs).length} modules`);
+  }, 120_000);
+
+  it(`resolves @acme/auth-d1/${entry} to the built dist/${entry}.js`, () => {
+    const ours = Object.keys(bundle.metafile.inputs).filter((path) => !path.includes("node_modules/") && !path.startsWith("test/"));
+    expect(ours).toContain(`dist/${entry}.js`);
+    expect(ours.filter((path) => !path.startsWith("dist/"))).toEqual([]);
+  });
+
+  it(`holds ${entry} code`, () => {
+    expect(wanted.filter((name) => !bundle.packages.has(name))).toEqual([]);
+    expect(bundle.code).toContain(marker);
+  });
+
+  it(`holds no code of the other adapter (${unwanted.join(", ")})`, () => {
+    // Naming who pulled each package in turns a failure into a pointer at the import to fix.
+    expect(unwanted.filter((name) => bundle.packages.has(name)).map((name) => `${name} <- ${importerOf(bundle.metafile, name)}`)).toEqual([]);
+    expect(bundle.code).not.toContain(foreignMarker);
+  });
+});
+
+/**
+ * Bundles a Worker entry with the esbuild options wrangler 4 uses for `wrangler deploy`: its build conditions,
+ * esbuild's browser platform (wrangler leaves `platform` unset) and so its `browser, module, main` main
+ * fields, ES2024, `node:*` and `cloudflare:*` left to the runtime. Called directly rather than through
+ * `wrangler deploy --dry-run` so the test stays offline and can read the metafile without a config file.
+ */
+async function bundleLikeWrangler(entryPoint: string): Promise<WorkerBundle> {
+  const result = await build({
+    entryPoints: [entryPoint],
+    absWorkingDir: PACKAGE_ROOT,
+    outdir: join(PACKAGE_ROOT, "dist-bundle-test"), // names the output only: nothing is written
+    write: false,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["browser", "module", "main"],
+    target: "es2024",
+    external: ["node:*", "cloudflare:*"],
+    define: { "process.env.NODE_ENV": '"production"' },
+    minify: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const [output] = result.outputFiles;
+  if (output === undefined) throw new Error(`[auth-d1] esbuild wrote no bundle for ${entryPoint}`);
+  const packages = new Set(Object.keys(result.metafile.inputs).flatMap((path) => packageOf(path) ?? []));
+  return { code: output.text, metafile: result.metafile, packages };
+}
+
+/** The npm package an input path belongs to: the name after its last `node_modules/`. */
+function packageOf(path: string): string | undefined {
+  return /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
+}
+
+/** The first input outside package `name` that imports a file inside it, from its package name on. */
+function importerOf(metafile: Metafile, name: string): string {
+  for (const [path, input] of Object.entries(metafile.inputs)) {
+    if (packageOf(path) === name) continue;
+    if (input.imports.some((imported) => packageOf(imported.path) === name)) return path.replace(/.*node_modules\//, "");
+  }
+  return "(unknown importer)";
+}
