@@ -1,0 +1,81 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { adapters } from "./support/adapters.js";
+import { ORIGIN, TestClient, uniqueEmail } from "./support/client.js";
+
+const PASSWORD = "correct horse battery staple";
+
+async function userCount(): Promise<number> {
+  return (await env.DB.prepare("SELECT count(*) AS n FROM user").first<{ n: number }>())!.n;
+}
+
+describe.each(adapters)("$name adapter with bad input", ({ name, createAuth, options }) => {
+  const auth = () => createAuth(env, options);
+
+  async function signUpRaw(body: BodyInit, contentType = "application/json") {
+    const res = await auth().handler(
+      new Request(`${ORIGIN}/api/auth/sign-up/email`, { method: "POST", headers: { "content-type": contentType, origin: ORIGIN }, body }),
+    );
+    return { status: res.status, body: await res.json<{ code?: unknown; message?: unknown }>() };
+  }
+
+  const email = () => uniqueEmail(`${name}-bad`);
+  it.each([
+    ["malformed JSON", () => "{\"email\": ", 400, "BAD_REQUEST"],
+    ["an empty body", () => "", 400, "BAD_REQUEST"],
+    ["JSON null", () => "null", 400, "VALIDATION_ERROR"],
+    ["wrong types", () => JSON.stringify({ email: 42, password: true, name: ["x"] }), 400, "VALIDATION_ERROR"],
+    ["missing fields", () => JSON.stringify({ email: email() }), 400, "VALIDATION_ERROR"],
+    ["an invalid email", () => JSON.stringify({ email: "not-an-email", password: PASSWORD, name: "A" }), 400, "VALIDATION_ERROR"],
+    ["a short password", () => JSON.stringify({ email: email(), password: "short", name: "A" }), 400, "PASSWORD_TOO_SHORT"],
+    ["a 1 MB name", () => JSON.stringify({ email: email(), password: PASSWORD, name: "x".repeat(1024 * 1024) }), 413, "PAYLOAD_TOO_LARGE"],
+    ["a 10 KB name", () => JSON.stringify({ email: email(), password: PASSWORD, name: "x".repeat(10 * 1024) }), 400, "FIELD_TOO_LONG"],
+    ["an overlong email", () => JSON.stringify({ email: `${"a".repeat(250)}@example.com`, password: PASSWORD, name: "A" }), 400, undefined],
+  ] as const)("answers %s with a 4xx JSON code and writes nothing", async (_label, body, status, code) => {
+    const before = await userCount();
+    const res = await signUpRaw(body());
+    expect(res.status).toBe(status);
+    expect(typeof res.body.code).toBe("string");
+    if (code) expect(res.body.code).toBe(code);
+    expect(typeof res.body.message).toBe("string");
+    expect(await userCount()).toBe(before);
+  });
+
+  it("refuses a body streamed without a length once it passes the limit", async () => {
+    const chunk = new TextEncoder().encode("x".repeat(16 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 8) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const before = await userCount();
+    const res = await signUpRaw(stream);
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(await userCount()).toBe(before);
+  });
+
+  it("answers an unsupported content type with 415", async () => {
+    const res = await signUpRaw("email=a", "text/plain");
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+  });
+
+  it("refuses an overlong name on update and leaves the row as it was", async () => {
+    const client = new TestClient(auth());
+    const address = email();
+    await client.post("/sign-up/email", { email: address, password: PASSWORD, name: "Short" });
+    const res = await client.post("/update-user", { name: "y".repeat(300) });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("FIELD_TOO_LONG");
+    const row = await env.DB.prepare("SELECT name FROM user WHERE email = ?").bind(address).first<{ name: string }>();
+    expect(row!.name).toBe("Short");
+  });
+
+  it("answers an unknown endpoint with 404, not 500", async () => {
+    const res = await new TestClient(auth()).get("/no-such-endpoint");
+    expect(res.status).toBe(404);
+  });
+});
