@@ -1,7 +1,15 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/drizzle.ts", "src/kysely.ts", "src/schema.ts", "src/cli.ts"],
+  entry: {
+    index: "src/index.ts",
+    drizzle: "src/drizzle.ts",
+    kysely: "src/kysely.ts",
+    schema: "src/schema.ts",
+    cli: "src/cli.ts",
+    "presets/index": "src/presets/index.ts",
+    "presets/passkey": "src/presets/passkey.ts",
+  },
   format: ["esm"],
   dts: true,
   clean: true,

@@ -11,10 +11,11 @@ import { drizzle } from "drizzle-orm/d1";
 import { readAuthEnv, type AuthD1Env, type D1DatabaseBinding } from "./env.js";
 import { memoizeByEnv } from "./memo.js";
 import { buildBetterAuthOptions, type AuthD1Options, type ResolvedBetterAuthOptions } from "./options.js";
-import * as schema from "./schema.js";
+import { authSchema } from "./schema.js";
 
 export type { AuthD1Env } from "./env.js";
-export type { AuthD1Options, AuthEmail } from "./options.js";
+export type { AuthD1Options } from "./options.js";
+export type { AuthEmail } from "./mail.js";
 
 /** The better-auth database option `drizzleD1Adapter` returns. */
 export type DrizzleD1Adapter = ReturnType<typeof drizzleAdapter>;
@@ -25,11 +26,11 @@ export type DrizzleD1Adapter = ReturnType<typeof drizzleAdapter>;
  *
  * @example
  * ```ts
- * import * as schema from "@acme/auth-d1/schema";
- * const auth = betterAuth({ database: drizzleD1Adapter(env.DB, { ...schema, ...myTables }), ...options });
+ * import { authSchema } from "@acme/auth-d1/schema";
+ * const auth = betterAuth({ database: drizzleD1Adapter(env.DB, { ...authSchema, ...myTables }), ...options });
  * ```
  */
-export function drizzleD1Adapter(database: D1DatabaseBinding, tables: Record<string, unknown> = schema): DrizzleD1Adapter {
+export function drizzleD1Adapter(database: D1DatabaseBinding, tables: Record<string, unknown> = authSchema): DrizzleD1Adapter {
   // drizzle-orm types the binding as workers-types' D1Database; ours is the structural subset it uses.
   const db = drizzle(database as Parameters<typeof drizzle>[0], { schema: tables });
   return drizzleAdapter(db, { provider: "sqlite", schema: tables, transaction: false });

@@ -6,5 +6,6 @@
  */
 export { AUTH_D1_ERROR_CODES, AuthD1Error, isAuthD1Error, type AuthD1ErrorCode, type AuthD1ErrorOptions } from "./errors.js";
 export { readAuthEnv, type AuthD1Env, type D1DatabaseBinding, type ReadAuthEnvOptions, type ResolvedAuthEnv, type SocialCredentials } from "./env.js";
-export type { AuthD1Options, AuthD1OwnOptions, AuthEmail, AuthEmailKind, ResolvedBetterAuthOptions } from "./options.js";
+export type { AuthD1Options, AuthD1OwnOptions, ResolvedBetterAuthOptions } from "./options.js";
+export type { AuthEmail, AuthEmailKind, InvitationEmail, LinkEmail, OTPEmail, SendEmail } from "./mail.js";
 export type { InputLimits } from "./guard.js";

@@ -12,7 +12,8 @@ import { memoizeByEnv } from "./memo.js";
 import { buildBetterAuthOptions, type AuthD1Options, type ResolvedBetterAuthOptions } from "./options.js";
 
 export type { AuthD1Env } from "./env.js";
-export type { AuthD1Options, AuthEmail } from "./options.js";
+export type { AuthD1Options } from "./options.js";
+export type { AuthEmail } from "./mail.js";
 export { kyselyD1Adapter, type KyselyD1Adapter } from "./kysely/adapter.js";
 export { AuthD1Dialect } from "./kysely/d1-dialect.js";
 export { D1Introspector } from "./kysely/d1-introspector.js";

@@ -3,32 +3,17 @@
  *
  * @module
  */
-import type { BetterAuthOptions, User } from "better-auth";
+import type { BetterAuthOptions } from "better-auth";
 import type { ResolvedAuthEnv } from "./env.js";
 import { AuthD1Error } from "./errors.js";
 import { inputGuard, type InputLimits } from "./guard.js";
-
-/** Why a mail is sent; the `sendEmail` hook receives one of these. */
-export type AuthEmailKind = "verify-email" | "reset-password" | "change-email";
-
-/**
- * A mail better-auth wants delivered. `subject` and `text` are ready to send; `url` and `token` let you
- * write your own.
- */
-export interface AuthEmail {
-  kind: AuthEmailKind;
-  to: string;
-  subject: string;
-  text: string;
-  url: string;
-  token: string;
-  user: User;
-}
+import { linkEmail, type SendEmail } from "./mail.js";
+import { resolvePresets } from "./presets/configure.js";
 
 /** Our own options, next to better-auth's. */
 export interface AuthD1OwnOptions {
-  /** Delivers verification, password-reset and change-email mail. Without it, no mail is sent. */
-  sendEmail?: (email: AuthEmail, request?: Request) => Promise<void> | void;
+  /** Delivers every mail: verification, password reset, email change, and the presets' codes and invitations. */
+  sendEmail?: SendEmail;
   /** The name of the D1 binding in `env`. Defaults to `DB`. */
   binding?: string;
   /** Request body and field length limits; see {@link InputLimits} for the defaults. */
@@ -72,7 +57,7 @@ export function buildBetterAuthOptions(
       "`database`, `secret` and `secrets` come from env (the D1 binding, BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS); remove them from the options.",
     );
   }
-  const mail = sendEmail ? mailer(sendEmail) : undefined;
+  const mail = sendEmail && ((kind: "verify-email" | "reset-password" | "change-email", data: Parameters<typeof linkEmail>[1], request?: Request) => sendEmail(linkEmail(kind, data), request));
   const socialProviders: NonNullable<BetterAuthOptions["socialProviders"]> = {};
   if (resolved.google) socialProviders.google = { ...resolved.google, scope: GOOGLE_SCOPES };
   if (resolved.github) socialProviders.github = { ...resolved.github, scope: GITHUB_SCOPES };
@@ -86,17 +71,17 @@ export function buildBetterAuthOptions(
     emailAndPassword: {
       enabled: true,
       revokeSessionsOnPasswordReset: true,
-      sendResetPassword: mail && ((data, request) => mail("reset-password", data.user.email, data, request)),
+      sendResetPassword: mail && (async (data, request) => mail("reset-password", data, request)),
     },
     emailVerification: mail && {
       sendOnSignUp: true,
       autoSignInAfterVerification: true,
-      sendVerificationEmail: (data, request) => mail("verify-email", data.user.email, data, request),
+      sendVerificationEmail: async (data, request) => mail("verify-email", data, request),
     },
     user: {
       changeEmail: {
         enabled: true,
-        sendChangeEmailConfirmation: mail && ((data, request) => mail("change-email", data.user.email, data, request)),
+        sendChangeEmailConfirmation: mail && (async (data, request) => mail("change-email", data, request)),
       },
       deleteUser: { enabled: true },
     },
@@ -107,24 +92,14 @@ export function buildBetterAuthOptions(
     },
   };
   const merged = mergeOptions(defaults, userOptions as BetterAuthOptions);
-  return { ...merged, plugins: [inputGuard(limits), ...(merged.plugins ?? [])] };
+  const plugins = resolvePresets(merged.plugins ?? [], {
+    baseURL: resolved.baseURL,
+    trustedOrigins: resolved.trustedOrigins,
+    appName: merged.appName,
+    sendEmail,
+  });
+  return { ...merged, plugins: [inputGuard(limits), ...plugins] };
 }
-
-type MailData = { user: User; url: string; token: string };
-
-function mailer(send: NonNullable<AuthD1OwnOptions["sendEmail"]>) {
-  return async (kind: AuthEmailKind, to: string, data: MailData, request?: Request): Promise<void> => {
-    const subject = SUBJECTS[kind];
-    const text = `${subject}: open this link to continue.\n\n${data.url}\n\nIf you did not ask for this, ignore this mail.`;
-    await send({ kind, to, subject, text, url: data.url, token: data.token, user: data.user }, request);
-  };
-}
-
-const SUBJECTS: Record<AuthEmailKind, string> = {
-  "verify-email": "Verify your email address",
-  "reset-password": "Reset your password",
-  "change-email": "Approve the change of your email address",
-};
 
 /** Plain objects merge key by key, the caller's value winning; arrays, functions and class instances are replaced whole. */
 function mergeOptions<T>(base: T, override: T): T {

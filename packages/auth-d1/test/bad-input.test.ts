@@ -19,18 +19,18 @@ describe.each(adapters)("$name adapter with bad input", ({ name, createAuth, opt
     return { status: res.status, body: await res.json<{ code?: unknown; message?: unknown }>() };
   }
 
-  const email = () => uniqueEmail(`${name}-bad`);
+  const email = (): string => uniqueEmail(`${name}-bad`);
   it.each([
-    ["malformed JSON", () => "{\"email\": ", 400, "BAD_REQUEST"],
-    ["an empty body", () => "", 400, "BAD_REQUEST"],
-    ["JSON null", () => "null", 400, "VALIDATION_ERROR"],
-    ["wrong types", () => JSON.stringify({ email: 42, password: true, name: ["x"] }), 400, "VALIDATION_ERROR"],
-    ["missing fields", () => JSON.stringify({ email: email() }), 400, "VALIDATION_ERROR"],
-    ["an invalid email", () => JSON.stringify({ email: "not-an-email", password: PASSWORD, name: "A" }), 400, "VALIDATION_ERROR"],
-    ["a short password", () => JSON.stringify({ email: email(), password: "short", name: "A" }), 400, "PASSWORD_TOO_SHORT"],
-    ["a 1 MB name", () => JSON.stringify({ email: email(), password: PASSWORD, name: "x".repeat(1024 * 1024) }), 413, "PAYLOAD_TOO_LARGE"],
-    ["a 10 KB name", () => JSON.stringify({ email: email(), password: PASSWORD, name: "x".repeat(10 * 1024) }), 400, "FIELD_TOO_LONG"],
-    ["an overlong email", () => JSON.stringify({ email: `${"a".repeat(250)}@example.com`, password: PASSWORD, name: "A" }), 400, undefined],
+    ["malformed JSON", (): string => "{\"email\": ", 400, "BAD_REQUEST"],
+    ["an empty body", (): string => "", 400, "BAD_REQUEST"],
+    ["JSON null", (): string => "null", 400, "VALIDATION_ERROR"],
+    ["wrong types", (): string => JSON.stringify({ email: 42, password: true, name: ["x"] }), 400, "VALIDATION_ERROR"],
+    ["missing fields", (): string => JSON.stringify({ email: email() }), 400, "VALIDATION_ERROR"],
+    ["an invalid email", (): string => JSON.stringify({ email: "not-an-email", password: PASSWORD, name: "A" }), 400, "VALIDATION_ERROR"],
+    ["a short password", (): string => JSON.stringify({ email: email(), password: "short", name: "A" }), 400, "PASSWORD_TOO_SHORT"],
+    ["a 1 MB name", (): string => JSON.stringify({ email: email(), password: PASSWORD, name: "x".repeat(1024 * 1024) }), 413, "PAYLOAD_TOO_LARGE"],
+    ["a 10 KB name", (): string => JSON.stringify({ email: email(), password: PASSWORD, name: "x".repeat(10 * 1024) }), 400, "FIELD_TOO_LONG"],
+    ["an overlong email", (): string => JSON.stringify({ email: `${"a".repeat(250)}@example.com`, password: PASSWORD, name: "A" }), 400, undefined],
   ] as const)("answers %s with a 4xx JSON code and writes nothing", async (_label, body, status, code) => {
     const before = await userCount();
     const res = await signUpRaw(body());

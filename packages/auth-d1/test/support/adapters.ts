@@ -3,7 +3,8 @@
  */
 import { createAuth as createDrizzleAuth } from "../../src/drizzle.js";
 import { createAuth as createKyselyAuth } from "../../src/kysely.js";
-import type { AuthD1Options, AuthEmail } from "../../src/options.js";
+import type { AuthEmail } from "../../src/mail.js";
+import type { AuthD1Options } from "../../src/options.js";
 
 export interface AdapterUnderTest {
   name: "drizzle" | "kysely";
@@ -22,8 +23,11 @@ function withOutbox(name: AdapterUnderTest["name"], createAuth: typeof createDri
 export const adapters: AdapterUnderTest[] = [withOutbox("drizzle", createDrizzleAuth), withOutbox("kysely", createKyselyAuth)];
 
 /** The last mail sent to `to`, or a failure naming what was sent instead. */
-export function lastMailTo(outbox: AuthEmail[], to: string, kind?: AuthEmail["kind"]): AuthEmail {
-  const mail = outbox.findLast((m) => m.to === to && (kind === undefined || m.kind === kind));
-  if (!mail) throw new Error(`no ${kind ?? ""} mail to ${to}; sent: ${outbox.map((m) => `${m.kind}→${m.to}`).join(", ")}`);
+/** The mail type whose `kind` can be K. */
+type MailOf<K extends AuthEmail["kind"], M = AuthEmail> = M extends { kind: infer Kinds } ? (K extends Kinds ? M : never) : never;
+
+export function lastMailTo<K extends AuthEmail["kind"]>(outbox: AuthEmail[], to: string, kind: K): MailOf<K> {
+  const mail = outbox.findLast((m): m is MailOf<K> => m.to === to && m.kind === kind);
+  if (!mail) throw new Error(`no ${kind} mail to ${to}; sent: ${outbox.map((m) => `${m.kind}→${m.to}`).join(", ")}`);
   return mail;
 }

@@ -1,0 +1,46 @@
+/**
+ * How a preset learns about `env`: it is a real plugin, carrying a function that rebuilds it from env.
+ *
+ * @module
+ */
+import type { BetterAuthPlugin } from "better-auth";
+import type { SendEmail } from "../mail.js";
+
+/** What `createAuth` knows when it configures presets. */
+export interface PresetContext {
+  /** `BETTER_AUTH_URL`, when set. */
+  baseURL: string | undefined;
+  /** `TRUSTED_ORIGINS`. */
+  trustedOrigins: string[];
+  /** The `appName` option. */
+  appName: string | undefined;
+  /** The `sendEmail` option. */
+  sendEmail: SendEmail | undefined;
+}
+
+const CONFIGURE = Symbol.for("@acme/auth-d1/configure");
+
+interface Configurable {
+  [CONFIGURE]?: (context: PresetContext) => BetterAuthPlugin;
+}
+
+/**
+ * Returns `build(undefined)` (a plugin that works alone, with request-derived defaults) remembering how to
+ * rebuild it once `createAuth` has read env. The symbol is registered, so a second copy of this package
+ * still recognises it.
+ */
+export function preset<P extends BetterAuthPlugin>(build: (context: PresetContext | undefined) => P): P {
+  const plugin = build(undefined) as P & Configurable;
+  Object.defineProperty(plugin, CONFIGURE, { value: (context: PresetContext) => build(context), enumerable: false });
+  return plugin;
+}
+
+/** Rebuilds each preset in `plugins` from `context`; other plugins pass through untouched. */
+export function resolvePresets(plugins: BetterAuthPlugin[], context: PresetContext): BetterAuthPlugin[] {
+  return plugins.map((plugin) => (plugin as Configurable)[CONFIGURE]?.(context) ?? plugin);
+}
+
+/** The origin of a URL (`https://auth.example.com`), for WebAuthn and links. */
+export function originOf(url: string): string {
+  return new URL(url).origin;
+}

@@ -1,0 +1,33 @@
+/**
+ * presets.twoFactor: TOTP, email codes and backup codes.
+ *
+ * @module
+ */
+import { twoFactor as twoFactorPlugin } from "better-auth/plugins/two-factor";
+import { otpEmail } from "../mail.js";
+import { preset } from "./configure.js";
+
+type TwoFactorOptions = NonNullable<Parameters<typeof twoFactorPlugin>[0]>;
+
+/**
+ * better-auth's two-factor plugin with codes mailed through `sendEmail` (kind `two-factor-otp`) and the
+ * app name as TOTP issuer. It takes the plugin's own options, and yours win over ours.
+ *
+ * @example
+ * ```ts
+ * createAuth(env, { appName: "Acme", plugins: [presets.twoFactor({ backupCodeOptions: { amount: 8 } })] });
+ * ```
+ */
+export const twoFactor = ((options: TwoFactorOptions = {}) =>
+  preset((context) =>
+    twoFactorPlugin({
+      ...options,
+      issuer: options.issuer ?? context?.appName,
+      otpOptions: {
+        ...options.otpOptions,
+        sendOTP:
+          options.otpOptions?.sendOTP ??
+          (context?.sendEmail && (async (data, ctx) => context.sendEmail?.(otpEmail(data), ctx?.request))),
+      },
+    }),
+  )) as typeof twoFactorPlugin;
