@@ -14,7 +14,8 @@ import { Hono } from "hono";
 const authOptions = {
   // No mail provider in this example: verification and reset links appear in the `wrangler dev` log.
   sendEmail(mail) {
-    console.log(`[mail] ${mail.subject} (to ${mail.to}): ${mail.url}`);
+    const detail = mail.kind === "two-factor-otp" ? `code ${mail.otp}` : mail.url;
+    console.log(`[mail] ${mail.subject} (to ${mail.to}): ${detail}`);
   },
 } satisfies AuthD1Options;
 
