@@ -9,6 +9,7 @@ export default defineConfig({
     cli: "src/cli.ts",
     "presets/index": "src/presets/index.ts",
     "presets/passkey": "src/presets/passkey.ts",
+    client: "src/client.ts",
   },
   format: ["esm"],
   dts: true,

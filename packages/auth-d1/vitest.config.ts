@@ -2,8 +2,9 @@ import { join } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Two projects: the workerd one runs against a real local D1 (Miniflare) with the shipped migrations
-// applied; the node one builds bundles and runs the CLI, which need a file system.
+// Three projects: the workerd one runs against a real local D1 (Miniflare) with the shipped migrations
+// applied; the types one type-checks the compile-time tests; the node one builds bundles and runs
+// the CLI, which need a file system.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(join(import.meta.dirname, "migrations"));
   return {
@@ -30,6 +31,14 @@ export default defineConfig(async () => {
             include: ["src/**/*.test.ts", "test/**/*.test.ts"],
             exclude: ["test/**/*.node.test.ts"],
             setupFiles: ["./test/apply-migrations.ts"],
+          },
+        },
+        {
+          test: {
+            // Compile-time tests (expectTypeOf): vitest runs tsc over them; they never execute.
+            name: "auth-d1:types",
+            include: [],
+            typecheck: { enabled: true, only: true, include: ["test/types/**/*.test-d.ts"], tsconfig: "./tsconfig.typetests.json" },
           },
         },
         {

@@ -1,0 +1,93 @@
+/**
+ * Compile-time checks: an endpoint exists on `auth.api` (and on the client) exactly when its preset is on.
+ * Vitest runs these through tsc (`typecheck` in vitest.config.ts); nothing here executes.
+ */
+import { passkeyClient } from "@better-auth/passkey/client";
+import { describe, expectTypeOf, test } from "vitest";
+import { createAuthClient } from "../../src/client.js";
+import { createAuth as createDrizzleAuth } from "../../src/drizzle.js";
+import type { AuthD1Env } from "../../src/env.js";
+import { createAuth as createKyselyAuth } from "../../src/kysely.js";
+import { presets } from "../../src/presets/index.js";
+import { passkey } from "../../src/presets/passkey.js";
+
+declare const env: AuthD1Env;
+
+const allPresets = {
+  plugins: [
+    presets.twoFactor(),
+    presets.organization({ teams: { enabled: true }, dynamicAccessControl: { enabled: true } }),
+    presets.admin(),
+    passkey(),
+    presets.jwt(),
+  ],
+};
+
+describe.each([
+  ["drizzle", createDrizzleAuth],
+  ["kysely", createKyselyAuth],
+] as const)("%s createAuth", (_name, createAuth) => {
+  test("every preset's endpoints are on auth.api when the preset is on", () => {
+    const auth = createAuth(env, allPresets);
+    expectTypeOf(auth.api.createOrganization).toBeFunction();
+    expectTypeOf(auth.api.createTeam).toBeFunction();
+    expectTypeOf(auth.api.createOrgRole).toBeFunction();
+    expectTypeOf(auth.api.enableTwoFactor).toBeFunction();
+    expectTypeOf(auth.api.verifyTOTP).toBeFunction();
+    expectTypeOf(auth.api.banUser).toBeFunction();
+    expectTypeOf(auth.api.impersonateUser).toBeFunction();
+    expectTypeOf(auth.api.generatePasskeyRegistrationOptions).toBeFunction();
+    expectTypeOf(auth.api.getJwks).toBeFunction();
+    expectTypeOf(auth.api.getToken).toBeFunction();
+  });
+
+  test("no preset, no preset endpoints", () => {
+    const auth = createAuth(env);
+    expectTypeOf(auth.api.signInEmail).toBeFunction();
+    expectTypeOf(auth.api).not.toHaveProperty("createOrganization");
+    expectTypeOf(auth.api).not.toHaveProperty("enableTwoFactor");
+    expectTypeOf(auth.api).not.toHaveProperty("banUser");
+    expectTypeOf(auth.api).not.toHaveProperty("getJwks");
+    expectTypeOf(auth.api).not.toHaveProperty("generatePasskeyRegistrationOptions");
+  });
+
+  test("organization without teams has no team endpoints", () => {
+    const auth = createAuth(env, { plugins: [presets.organization({ allowUserToCreateOrganization: true })] });
+    expectTypeOf(auth.api.createOrganization).toBeFunction();
+    expectTypeOf(auth.api).not.toHaveProperty("createTeam");
+    expectTypeOf(auth.api).not.toHaveProperty("createOrgRole");
+  });
+
+  test("presets add their fields to the session's user", () => {
+    const auth = createAuth(env, { plugins: [presets.twoFactor(), presets.admin()] });
+    type User = typeof auth.$Infer.Session.user;
+    expectTypeOf<User["twoFactorEnabled"]>().toEqualTypeOf<boolean | null | undefined>();
+    expectTypeOf<User>().toHaveProperty("role");
+    expectTypeOf<User>().toHaveProperty("banned");
+  });
+
+  test("options keep better-auth's own types", () => {
+    // @ts-expect-error teams takes better-auth's shape, not a boolean
+    presets.organization({ teams: "yes" });
+    // @ts-expect-error database comes from env, never from options
+    createAuth(env, { database: {} });
+  });
+});
+
+describe("createAuthClient", () => {
+  test("has the methods of the presets it names, and only those", () => {
+    const client = createAuthClient({ presets: ["twoFactor", "organization", "admin", "jwt"], plugins: [passkeyClient()] });
+    expectTypeOf(client.twoFactor.enable).toBeFunction();
+    expectTypeOf(client.organization.create).toBeFunction();
+    expectTypeOf(client.organization.createTeam).toBeFunction();
+    expectTypeOf(client.admin.banUser).toBeFunction();
+    expectTypeOf(client.token).toBeFunction();
+    expectTypeOf(client.passkey.addPasskey).toBeFunction();
+
+    const bare = createAuthClient({ presets: ["twoFactor"] });
+    expectTypeOf(bare.twoFactor.enable).toBeFunction();
+    expectTypeOf(bare).not.toHaveProperty("organization");
+    expectTypeOf(bare).not.toHaveProperty("admin");
+    expectTypeOf(bare.signIn.email).toBeFunction();
+  });
+});
