@@ -6,6 +6,7 @@ declare global {
       DB: D1Database;
       CONFORMANCE_DRIZZLE_DB: D1Database;
       CONFORMANCE_KYSELY_DB: D1Database;
+      EMPTY_DB: D1Database;
       BETTER_AUTH_SECRET: string;
       BETTER_AUTH_URL: string;
       TEST_MIGRATIONS: D1Migration[];
