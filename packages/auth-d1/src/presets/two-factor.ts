@@ -19,15 +19,19 @@ type TwoFactorOptions = NonNullable<Parameters<typeof twoFactorPlugin>[0]>;
  * ```
  */
 export const twoFactor = ((options: TwoFactorOptions = {}) =>
-  preset((context) =>
-    twoFactorPlugin({
+  preset((context) => {
+    const issuer = options.issuer ?? context?.appName;
+    return twoFactorPlugin({
       ...options,
-      issuer: options.issuer ?? context?.appName,
+      issuer,
+      // better-auth's /two-factor/get-totp-uri reads the issuer from totpOptions (whose type omits it), not
+      // from `issuer`: without this, the URI fetched again names the app instead of your issuer.
+      totpOptions: { ...options.totpOptions, issuer } as TwoFactorOptions["totpOptions"],
       otpOptions: {
         ...options.otpOptions,
         sendOTP:
           options.otpOptions?.sendOTP ??
           (context?.sendEmail && (async (data, ctx) => context.sendEmail?.(otpEmail(data), ctx?.request))),
       },
-    }),
-  )) as typeof twoFactorPlugin;
+    });
+  })) as typeof twoFactorPlugin;

@@ -14,6 +14,7 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const BACKUP_CODE = /^[A-Za-z0-9]{5}-[A-Za-z0-9]{5}$/;
 
 const both = adaptersWith((sendEmail) => ({ appName: "Acme", sendEmail, plugins: [presets.twoFactor()] }));
+const ownIssuer = adaptersWith((sendEmail) => ({ appName: "Acme", sendEmail, plugins: [presets.twoFactor({ issuer: "Acme-Security" })] }));
 
 async function rows<T = Record<string, any>>(sql: string, ...params: unknown[]): Promise<T[]> {
   return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
@@ -37,10 +38,10 @@ function setCookie(res: JsonResponse, name: string): string | undefined {
 }
 
 /** What an authenticator app makes of the URI: otpauth's own parser, never better-auth's helper. */
-function authenticator(totpURI: string, email: string): TOTP {
+function authenticator(totpURI: string, email: string, issuer = "Acme"): TOTP {
   const parsed = URI.parse(totpURI);
   expect(parsed).toBeInstanceOf(TOTP);
-  expect(parsed).toMatchObject({ issuer: "Acme", label: email, digits: 6, period: 30, algorithm: "SHA1" });
+  expect(parsed).toMatchObject({ issuer, label: email, digits: 6, period: 30, algorithm: "SHA1" });
   return parsed as TOTP;
 }
 
@@ -349,5 +350,20 @@ describe.each(both)("$name adapter: presets.twoFactor over HTTP", { timeout: 120
     const done = await device.post("/two-factor/verify-otp", { code: next.otp });
     expect(done.status).toBe(200);
     expect(done.body.user.id).toBe(userId);
+  });
+});
+
+describe.each(ownIssuer)("$name adapter: presets.twoFactor with its own issuer", { timeout: 120_000 }, ({ name, auth }) => {
+  it("shows that issuer both when enabling and when the URI is fetched again", async () => {
+    const client = new TestClient(auth());
+    const email = uniqueEmail(`${name}-2fa-issuer`);
+    expect((await client.post("/sign-up/email", { email, password: PASSWORD, name: "Ada Lovelace" })).status).toBe(200);
+    const enabled = await client.post("/two-factor/enable", { password: PASSWORD });
+    expect(enabled.status).toBe(200);
+    const fromEnable = authenticator(enabled.body.totpURI, email, "Acme-Security");
+    const again = await client.post("/two-factor/get-totp-uri", { password: PASSWORD });
+    expect(again.status).toBe(200);
+    const fromAgain = authenticator(again.body.totpURI, email, "Acme-Security");
+    expect(fromAgain.secret.base32).toBe(fromEnable.secret.base32);
   });
 });
