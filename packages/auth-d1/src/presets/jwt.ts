@@ -15,9 +15,11 @@ const JWKS_CACHE_MS = 60_000;
 
 /**
  * better-auth's JWT plugin whose key set is read from D1 at most once a minute per isolate, instead of on
- * every `/jwks`, `/token` and verification. A key this isolate creates (the first one, or one made by
- * rotation) is cached at once; one made by another isolate is seen within a minute. Old keys keep
- * verifying through the plugin's grace period after they expire. Your options win over ours.
+ * every `/jwks`, `/token` and verification, while it holds a key that has not expired. A key this isolate
+ * creates (the first one, or one made by rotation) is cached at once; one made by another isolate is seen
+ * within a minute, or at once when every cached key has expired (D1 is read again before minting, so
+ * isolates rotate to the same new key). Old keys keep verifying through the plugin's grace period after
+ * they expire. Your options win over ours.
  *
  * @example
  * ```ts
@@ -35,11 +37,16 @@ export const jwt = ((options: JwtOptions = {}) =>
 function cachedKeySet(): JwtAdapter {
   let keys: Jwk[] | undefined;
   let readAt = 0;
+  // Requests that have read D1 already, so a request finding no live key reads once, not on every lookup.
+  const readBy = new WeakSet<object>();
   return {
     async getJwks(ctx) {
-      if (keys === undefined || Date.now() - readAt > JWKS_CACHE_MS) {
+      const stale = keys === undefined || Date.now() - readAt > JWKS_CACHE_MS;
+      // With no live key cached the plugin is about to mint one; another isolate may have rotated already.
+      if (stale || (!hasLiveKey(keys ?? []) && !readBy.has(ctx))) {
         keys = await ctx.context.adapter.findMany<Jwk>({ model: "jwks" });
         readAt = Date.now();
+        readBy.add(ctx);
       }
       return keys;
     },
@@ -49,4 +56,10 @@ function cachedKeySet(): JwtAdapter {
       return created;
     },
   };
+}
+
+/** Whether a key can still sign: better-auth's own test for the current key. */
+function hasLiveKey(keys: Jwk[]): boolean {
+  const now = Date.now();
+  return keys.some((key) => !key.expiresAt || key.expiresAt.getTime() > now);
 }
