@@ -1,0 +1,97 @@
+/**
+ * presets.organization as its tests configure it (teams and run-time roles on), and the people they need:
+ * a signed-up user, an owner with a fresh organization, a member who joined by invitation.
+ */
+import { env } from "cloudflare:test";
+import { createAccessControl } from "better-auth/plugins/access";
+import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
+import { expect } from "vitest";
+import { presets } from "../../src/presets/index.js";
+import { adaptersWith } from "./adapters.js";
+import { TestClient, uniqueEmail } from "./client.js";
+
+export const PASSWORD = "correct horse battery staple";
+export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+// Dynamic access control needs an `ac` whose statements list every resource a run-time role may name, and
+// static roles drawn from it: a run-time role may only grant what the member creating it holds.
+const ac = createAccessControl({ ...defaultStatements, project: ["create", "read", "update", "delete"] });
+const roles = {
+  owner: ac.newRole({ ...ownerAc.statements, project: ["create", "read", "update", "delete"] }),
+  admin: ac.newRole({ ...adminAc.statements, project: ["create", "read", "update"] }),
+  member: ac.newRole({ ...memberAc.statements, project: ["read"] }),
+};
+
+/** Both adapters with teams, dynamic access control and a `project` resource. Call at module scope. */
+export function organizationAdapters() {
+  return adaptersWith((sendEmail) => ({
+    sendEmail,
+    plugins: [presets.organization({ ac, roles, teams: { enabled: true }, dynamicAccessControl: { enabled: true } })],
+  }));
+}
+
+export async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
+  return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
+}
+
+export async function one<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T | undefined> {
+  return (await rows<T>(sql, ...params))[0];
+}
+
+/** Every row that belongs to an organization, in a stable order, to compare before and after a request. */
+export async function organizationRows(organizationId: string) {
+  return {
+    organization: await rows("SELECT * FROM organization WHERE id = ?", organizationId),
+    member: await rows("SELECT * FROM member WHERE organization_id = ? ORDER BY id", organizationId),
+    invitation: await rows("SELECT * FROM invitation WHERE organization_id = ? ORDER BY id", organizationId),
+    team: await rows("SELECT * FROM team WHERE organization_id = ? ORDER BY id", organizationId),
+    teamMember: await rows("SELECT tm.* FROM team_member tm JOIN team t ON t.id = tm.team_id WHERE t.organization_id = ? ORDER BY tm.id", organizationId),
+    organizationRole: await rows("SELECT * FROM organization_role WHERE organization_id = ? ORDER BY id", organizationId),
+  };
+}
+
+/** The organization and team a client's session has active, as D1 holds them. */
+export async function activeIn(client: TestClient) {
+  return one<{ active_organization_id: string | null; active_team_id: string | null }>(
+    "SELECT active_organization_id, active_team_id FROM session WHERE token = ?",
+    client.sessionToken,
+  );
+}
+
+interface Person {
+  client: TestClient;
+  email: string;
+  userId: string;
+}
+
+/** Makes the people a test needs, through HTTP only, on one adapter. */
+export function organizationPeople({ name, auth }: ReturnType<typeof organizationAdapters>[number]) {
+  async function signedUp(label: string): Promise<Person> {
+    const client = new TestClient(auth());
+    const email = uniqueEmail(`${name}-org-${label}`);
+    const res = await client.post("/sign-up/email", { email, password: PASSWORD, name: `User ${label}` });
+    expect(res.status).toBe(200);
+    return { client, email, userId: res.body.user.id as string };
+  }
+
+  /** A signed-up owner and their new organization, which is now their session's active one. */
+  async function ownedOrganization(label: string) {
+    const owner = await signedUp(`${label}-owner`);
+    const organization = { name: `Org ${label}`, slug: `${name}-${label}-${crypto.randomUUID().slice(0, 8)}` };
+    const res = await owner.client.post("/organization/create", organization);
+    expect(res.status).toBe(200);
+    return { owner, organization: { ...organization, id: res.body.id as string }, created: res.body };
+  }
+
+  /** Invites a fresh user with `role` and has them accept; the organization becomes their active one. */
+  async function joined(owner: TestClient, organizationId: string, label: string, role = "member") {
+    const user = await signedUp(label);
+    const invited = await owner.post("/organization/invite-member", { email: user.email, role, organizationId });
+    expect(invited.status).toBe(200);
+    const accepted = await user.client.post("/organization/accept-invitation", { invitationId: invited.body.id });
+    expect(accepted.status).toBe(200);
+    return { ...user, memberId: accepted.body.member.id as string };
+  }
+
+  return { signedUp, ownedOrganization, joined };
+}
