@@ -8,7 +8,15 @@ import { createAuthClient as createBetterAuthClient } from "better-auth/client";
 import { adminClient, jwtClient, organizationClient, twoFactorClient } from "better-auth/client/plugins";
 
 /** The client half of each server preset, by the preset's name. */
-export const clientPresets = {
+export interface ClientPresets {
+  twoFactor: () => ReturnType<typeof twoFactorClient>;
+  organization: () => ReturnType<typeof organizationClient<{ teams: { enabled: true }; dynamicAccessControl: { enabled: true } }>>;
+  admin: () => ReturnType<typeof adminClient<{}>>;
+  jwt: () => ReturnType<typeof jwtClient>;
+}
+
+/** The client half of each server preset, by the preset's name. */
+export const clientPresets: ClientPresets = {
   twoFactor: () => twoFactorClient(),
   organization: () => organizationClient({ teams: { enabled: true }, dynamicAccessControl: { enabled: true } }),
   admin: () => adminClient(),
@@ -16,9 +24,9 @@ export const clientPresets = {
 };
 
 /** A server preset with a client half. */
-export type ClientPresetName = keyof typeof clientPresets;
+export type ClientPresetName = keyof ClientPresets;
 
-type PluginsOf<Names extends readonly ClientPresetName[]> = { -readonly [K in keyof Names]: ReturnType<(typeof clientPresets)[Names[K]]> };
+type PluginsOf<Names extends readonly ClientPresetName[]> = { -readonly [K in keyof Names]: ReturnType<ClientPresets[Names[K]]> };
 
 /** Options for {@link createAuthClient}: better-auth's client options, plus the presets the server has on. */
 export interface AuthD1ClientOptions<Names extends readonly ClientPresetName[], Plugins extends readonly BetterAuthClientPlugin[]>
