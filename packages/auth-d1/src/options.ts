@@ -92,13 +92,24 @@ export function buildBetterAuthOptions(
     },
   };
   const merged = mergeOptions(defaults, userOptions as BetterAuthOptions);
+  const trustedOrigins = mergeTrustedOrigins(resolved.trustedOrigins, userOptions.trustedOrigins);
   const plugins = resolvePresets(merged.plugins ?? [], {
     baseURL: resolved.baseURL,
-    trustedOrigins: resolved.trustedOrigins,
+    trustedOrigins: Array.isArray(trustedOrigins) ? trustedOrigins : resolved.trustedOrigins,
     appName: merged.appName,
     sendEmail,
   });
-  return { ...merged, plugins: [inputGuard(limits), ...plugins] };
+  return { ...merged, trustedOrigins, plugins: [inputGuard(limits), ...plugins] };
+}
+
+/**
+ * `TRUSTED_ORIGINS` from env and `trustedOrigins` from options both count: lists are joined, and a function
+ * in options gets env's origins added to whatever it returns.
+ */
+function mergeTrustedOrigins(fromEnv: string[], fromOptions: BetterAuthOptions["trustedOrigins"]): BetterAuthOptions["trustedOrigins"] {
+  if (fromOptions === undefined) return fromEnv;
+  if (Array.isArray(fromOptions)) return [...new Set([...fromEnv, ...fromOptions])];
+  return async (request) => [...fromEnv, ...(await fromOptions(request))];
 }
 
 /** Plain objects merge key by key, the caller's value winning; arrays, functions and class instances are replaced whole. */

@@ -4,6 +4,7 @@
  * @module
  */
 import { organization as organizationPlugin } from "better-auth/plugins/organization";
+import { AuthD1Error } from "../errors.js";
 import { invitationEmail } from "../mail.js";
 import { originOf, preset } from "./configure.js";
 
@@ -20,8 +21,14 @@ type OrganizationOptions = NonNullable<Parameters<typeof organizationPlugin>[0]>
  * createAuth(env, { plugins: [presets.organization({ teams: { enabled: true } })] });
  * ```
  */
-export const organization = ((options: OrganizationOptions = {}) =>
-  preset((context) =>
+export const organization = ((options: OrganizationOptions = {}) => {
+  if (options.dynamicAccessControl?.enabled && !options.ac) {
+    throw new AuthD1Error(
+      "OPTIONS_INVALID",
+      "presets.organization: dynamicAccessControl needs an access-control instance. Pass `ac: createAccessControl({...})` from better-auth/plugins/access, with the statements roles may grant.",
+    );
+  }
+  return preset((context) =>
     organizationPlugin({
       ...options,
       sendInvitationEmail:
@@ -42,4 +49,5 @@ export const organization = ((options: OrganizationOptions = {}) =>
             );
           })),
     }),
-  )) as typeof organizationPlugin;
+  );
+}) as typeof organizationPlugin;

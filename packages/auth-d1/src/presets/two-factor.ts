@@ -10,8 +10,8 @@ import { preset } from "./configure.js";
 type TwoFactorOptions = NonNullable<Parameters<typeof twoFactorPlugin>[0]>;
 
 /**
- * better-auth's two-factor plugin with codes mailed through `sendEmail` (kind `two-factor-otp`) and the
- * app name as TOTP issuer. It takes the plugin's own options, and yours win over ours.
+ * better-auth's two-factor plugin with codes mailed through `sendEmail` (kind `two-factor-otp`) and stored
+ * hashed, and the app name as TOTP issuer. It takes the plugin's own options, and yours win over ours.
  *
  * @example
  * ```ts
@@ -28,6 +28,8 @@ export const twoFactor = ((options: TwoFactorOptions = {}) =>
       // from `issuer`: without this, the URI fetched again names the app instead of your issuer.
       totpOptions: { ...options.totpOptions, issuer } as TwoFactorOptions["totpOptions"],
       otpOptions: {
+        // Emailed codes sit in the verification table until used: keep only their hash there.
+        storeOTP: "hashed",
         ...options.otpOptions,
         sendOTP:
           options.otpOptions?.sendOTP ??

@@ -1,5 +1,7 @@
 import { env } from "cloudflare:test";
 import { betterAuth } from "better-auth/minimal";
+import { createAccessControl } from "better-auth/plugins/access";
+import { defaultStatements } from "better-auth/plugins/organization/access";
 import { describe, expect, it } from "vitest";
 import { drizzleD1Adapter } from "../../src/drizzle.js";
 import { createAuth as createKyselyAuth } from "../../src/kysely.js";
@@ -9,9 +11,11 @@ import { authSchema } from "../../src/schema.js";
 import { adaptersWith } from "../support/adapters.js";
 import { TestClient, uniqueEmail } from "../support/client.js";
 
+const ac = createAccessControl(defaultStatements);
+
 const allPresets = () => [
   presets.twoFactor(),
-  presets.organization({ teams: { enabled: true }, dynamicAccessControl: { enabled: true } }),
+  presets.organization({ ac, teams: { enabled: true }, dynamicAccessControl: { enabled: true } }),
   presets.admin(),
   passkey(),
   presets.jwt(),
