@@ -89,4 +89,15 @@ describe("rotating BETTER_AUTH_SECRET to BETTER_AUTH_SECRETS=2:new,1:old", () =>
     expect(res.headers.get("location")).toBe("/?error=INVALID_TOKEN");
     expect(await env.DB.prepare("SELECT email_verified FROM user WHERE email = ?").bind(email).first("email_verified")).toBe(0);
   });
+
+  it("keeps password-reset links mailed before the rotation working: their tokens are stored, not signed", async () => {
+    const email = uniqueEmail("rotate-reset");
+    await new TestClient(createAuth(before, options)).post("/sign-up/email", { email, password: PASSWORD, name: "Ada" });
+    expect((await new TestClient(createAuth(before, options)).post("/request-password-reset", { email, redirectTo: "/reset" })).status).toBe(200);
+    const { token } = lastMailTo(outbox, email, "reset-password");
+
+    const rotated = createAuth(after, options);
+    expect((await new TestClient(rotated).post("/reset-password", { token, newPassword: "a brand new password" })).status).toBe(200);
+    expect((await new TestClient(rotated).post("/sign-in/email", { email, password: "a brand new password" })).status).toBe(200);
+  });
 });
