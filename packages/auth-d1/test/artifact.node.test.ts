@@ -1,0 +1,212 @@
+// The artifact, proven: what `pnpm pack` makes is installed with plain npm into a fresh Worker outside the
+// workspace (test/artifact/, copied to a temp folder) and has to install without peer conflicts, import only
+// what it declares, type-check, bundle with wrangler and sign users in inside workerd on both adapters.
+// Each step needs the one before, so after a failure the rest are skipped and the folder is kept.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import { isBuiltin } from "node:module";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import ts from "typescript";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ensureBuilt, PACKAGE_ROOT } from "./fixtures/built-package.js";
+
+const TEMPLATE = join(PACKAGE_ROOT, "test", "artifact");
+/** The template's package.json installs `file:../acme-auth-d1.tgz`. */
+const TARBALL_NAME = "acme-auth-d1.tgz";
+/** Packages that must exist once in the tree: the passkey overrides point @better-auth/passkey at these. */
+const SINGLE_COPY = ["better-auth", "@better-auth/core", "@better-auth/utils", "@better-fetch/fetch", "better-call"];
+const MINUTE = 60_000;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface PackageJSON {
+  name: string;
+  exports: Record<string, unknown>;
+  bin: Record<string, string>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+interface NpmTree {
+  version?: string;
+  dependencies?: Record<string, NpmTree>;
+}
+
+let root = "";
+let project = "";
+let installed = "";
+let failed = false;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  root = await mkdtemp(join(tmpdir(), "auth-d1-artifact-"));
+  project = join(root, "worker");
+  installed = join(project, "node_modules", "@acme", "auth-d1");
+}, 2 * MINUTE);
+
+beforeEach(({ skip, onTestFailed }) => {
+  if (failed) skip("an earlier step failed");
+  onTestFailed(() => {
+    failed = true;
+  });
+});
+
+afterAll(async () => {
+  if (root === "") return;
+  if (failed) console.log(`[artifact] a step failed; the project is kept at ${project}`);
+  else await rm(root, { recursive: true, force: true });
+});
+
+describe("the packed @acme/auth-d1 in a fresh Worker", () => {
+  it("packs every file package.json exports and bin point at", async () => {
+    const packed = await run("pnpm", ["pack", "--json", "--pack-destination", root], PACKAGE_ROOT, MINUTE);
+    expectSuccess(packed);
+    const { filename, files } = JSON.parse(packed.stdout) as { filename: string; files: Array<{ path: string }> };
+    await rename(filename, join(root, TARBALL_NAME));
+
+    const paths = files.map((file) => file.path);
+    const manifest = JSON.parse(await readFile(join(PACKAGE_ROOT, "package.json"), "utf8")) as PackageJSON;
+    const targets = [...exportTargets(manifest.exports), ...Object.values(manifest.bin)].map((target) => target.replace(/^\.\//, ""));
+    const missing = targets.filter((target) => (target.includes("*") ? !paths.some((path) => path.startsWith(target.split("*")[0]!)) : !paths.includes(target)));
+    expect(missing, `in package.json but not in the tarball (check "files"): ${missing.join(", ")}`).toEqual([]);
+  });
+
+  it("installs with npm, its peers and the documented passkey overrides, with no peer conflict", async () => {
+    await cp(TEMPLATE, project, { recursive: true, filter: (source) => !/[/\\](node_modules|dist|\.wrangler|migrations|package-lock\.json)$/.test(source) });
+    const started = Date.now();
+    // --strict-peer-deps turns every peer conflict npm would otherwise paper over into a failure.
+    expectSuccess(await run("npm", ["install", "--strict-peer-deps", "--no-audit", "--no-fund"], project, 10 * MINUTE));
+    console.log(`[artifact] npm install: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+    const ls = await run("npm", ["ls", "--all", "--json"], project, 2 * MINUTE);
+    expectSuccess(ls); // npm ls exits non-zero on a missing, invalid or extraneous package
+    const versions = versionsByName(JSON.parse(ls.stdout) as NpmTree);
+    for (const name of SINGLE_COPY) expect([...(versions.get(name) ?? [])], `versions of ${name}`).toHaveLength(1);
+  }, 12 * MINUTE);
+
+  it("imports only its dependencies and declared peers", async () => {
+    const manifest = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as PackageJSON;
+    const declared = new Set([manifest.name, ...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+    const undeclared: string[] = [];
+    for (const file of await filesUnder(join(installed, "dist"))) {
+      if (!/\.(js|d\.ts)$/.test(file)) continue;
+      const { importedFiles } = ts.preProcessFile(await readFile(file, "utf8"), true, true);
+      for (const { fileName: specifier } of importedFiles) {
+        if (specifier.startsWith(".") || isBuiltin(specifier) || specifier.startsWith("cloudflare:")) continue;
+        const name = packageName(specifier);
+        if (!declared.has(name)) undeclared.push(`${name} (${relative(installed, file)})`);
+      }
+    }
+    expect(undeclared, "imported by dist/ but neither a dependency nor a peer dependency").toEqual([]);
+  });
+
+  it("copies its migrations with the installed CLI", async () => {
+    const shipped = (await readdir(join(installed, "migrations"))).filter((file) => file.endsWith(".sql")).sort();
+    expect(shipped.length).toBeGreaterThan(0);
+    // --no: never fetch a package called auth-d1 from the registry if the bin is missing.
+    const copied = await run("npx", ["--no", "--", "auth-d1", "migrations", "migrations"], project, MINUTE);
+    expectSuccess(copied);
+    const expected = shipped.map((file, index) => `[auth-d1] added ${String(index + 1).padStart(4, "0")}_auth-d1_${file}`);
+    expect(copied.stdout.trim().split("\n")).toEqual(expected);
+  });
+
+  it("type-checks a Worker on every entry point, our .d.ts files included", async () => {
+    const checked = await run(join(project, "node_modules", ".bin", "tsc"), ["--noEmit", "--pretty", "false"], project, 5 * MINUTE);
+    const errors = checked.stdout.split("\n").filter((line) => line.includes("error TS"));
+    // With skipLibCheck off, other packages' .d.ts report what a Worker's libs lack (DOM, node); those are theirs.
+    const ours = errors.filter((line) => !line.startsWith("node_modules/") || line.startsWith("node_modules/@acme/auth-d1/"));
+    console.log(`[artifact] tsc: ${ours.length} errors in the Worker or @acme/auth-d1, ${errors.length - ours.length} in other packages' declarations (ignored)`);
+    expect(ours).toEqual([]);
+    expect(checked.code === 0 || errors.length > 0, `tsc exited ${checked.code} without errors:\n${checked.stdout}${checked.stderr}`).toBe(true);
+  }, 6 * MINUTE);
+
+  it.each([
+    { adapter: "drizzle", args: ["--outdir", "dist"], bundle: "dist/index.js" },
+    { adapter: "kysely", args: ["--outdir", "dist-kysely", "src/kysely.ts"], bundle: "dist-kysely/kysely.js" },
+  ])("bundles the $adapter Worker with wrangler deploy --dry-run", async ({ adapter, args, bundle }) => {
+    const built = await run(join(project, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", ...args], project, 3 * MINUTE);
+    expectSuccess(built);
+    const size = /Total Upload: (.+)/.exec(built.stdout)?.[1];
+    console.log(`[artifact] wrangler dry-run, ${adapter}: ${size ?? "(no size printed)"}`);
+    expect(size).toBeDefined();
+    expect(existsSync(join(project, bundle)), `${bundle} written`).toBe(true);
+  }, 4 * MINUTE);
+
+  it("signs up, signs in and reads the session in workerd on both adapters", async () => {
+    const tested = await run(join(project, "node_modules", ".bin", "vitest"), ["run", "--reporter=verbose"], project, 8 * MINUTE);
+    const summary = tested.stdout.split("\n").filter((line) => /^\s*(✓|×|↓|Test Files|Tests|Duration)/.test(line));
+    console.log(`[artifact] vitest in workerd:\n${summary.join("\n")}`);
+    expectSuccess(tested);
+    expect(tested.stdout).toMatch(/Tests\s+4 passed \(4\)/);
+  }, 9 * MINUTE);
+});
+
+/**
+ * Variables that npx, pnpm and vitest set for this test and a user's shell lacks. Passed on, they would steer
+ * the commands run here: npm_config_local_prefix alone makes `npm install` install into packages/auth-d1.
+ */
+const RUNNER_VARIABLES = /^(npm_|pnpm_|vitest|(init_cwd|node|node_env|node_path|test|force_tty|color|base_url|mode|dev|prod|ssr)$)/i;
+
+/** Runs a command in the environment of a user's shell, with wrangler's metrics and colours off. */
+function run(command: string, args: string[], cwd: string, timeout: number): Promise<Run> {
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !RUNNER_VARIABLES.test(key)));
+  Object.assign(env, { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", WRANGLER_LOG_PATH: join(root, "wrangler-logs") });
+  return new Promise((resolve, reject) => {
+    // Its own process group, so a timeout stops what it started too (workerd, esbuild).
+    const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, "SIGTERM"), timeout);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`[artifact] could not start ${command}: ${error.message}`, { cause: error }));
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function expectSuccess(result: Run): void {
+  expect(result.code, `exit code; output:\n${(result.stdout + result.stderr).slice(-6000)}`).toBe(0);
+}
+
+/** Every file path in an `exports` map, through nested conditions. */
+function exportTargets(exports: unknown): string[] {
+  if (typeof exports === "string") return [exports];
+  if (exports === null || typeof exports !== "object") return [];
+  return Object.values(exports).flatMap(exportTargets);
+}
+
+/** The npm package a bare specifier names: `@scope/name` or `name`, without a subpath. */
+function packageName(specifier: string): string {
+  const parts = specifier.split("/");
+  return (specifier.startsWith("@") ? parts.slice(0, 2) : parts.slice(0, 1)).join("/");
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** Each package name in an `npm ls --all --json` tree, with every version installed under it. */
+function versionsByName(tree: NpmTree): Map<string, Set<string>> {
+  const versions = new Map<string, Set<string>>();
+  const visit = (node: NpmTree): void => {
+    for (const [name, child] of Object.entries(node.dependencies ?? {})) {
+      if (child.version !== undefined) versions.set(name, (versions.get(name) ?? new Set()).add(child.version));
+      visit(child);
+    }
+  };
+  visit(tree);
+  return versions;
+}
