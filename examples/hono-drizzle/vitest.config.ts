@@ -3,7 +3,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // The Worker runs in workerd exactly as wrangler.jsonc describes it (main, compatibility date and flags, the
-// DB binding); the tests add the migrations to apply and a fixed secret in place of .dev.vars.
+// DB binding); the tests add the migrations to apply, and a fixed secret and the vars in place of .dev.vars.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(join(import.meta.dirname, "migrations"));
   return {
@@ -14,7 +14,9 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             BETTER_AUTH_SECRET: "hono-drizzle-example-test-secret-0123456789",
-            BETTER_AUTH_URL: "http://127.0.0.1:8787",
+            BETTER_AUTH_URL: "http://localhost:8787",
+            // A single-page app on another origin, as in .dev.vars.example.
+            TRUSTED_ORIGINS: "http://localhost:5173",
           },
         },
       }),

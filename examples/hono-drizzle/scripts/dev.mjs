@@ -1,18 +1,20 @@
-// `pnpm dev`: gets the local Worker ready, then runs `wrangler dev` on 127.0.0.1:8787.
+// `pnpm dev`: gets the local Worker ready, then runs `wrangler dev` on 127.0.0.1:8787 (open http://localhost:8787).
 // 1. applies the migrations to the local D1 database (.wrangler/state);
-// 2. writes .dev.vars with a fresh random BETTER_AUTH_SECRET if there is none (an existing one is kept);
+// 2. writes .dev.vars with a fresh random BETTER_AUTH_SECRET, BETTER_AUTH_URL=http://localhost:8787 and
+//    TRUSTED_ORIGINS if there is none (an existing one is kept);
 // 3. starts wrangler dev, which prints the Worker's console.log lines, so mailed links show up there.
 // Wrangler runs with telemetry and the Request.cf download switched off: local development needs no network.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const host = "127.0.0.1";
 const port = "8787";
-const url = `http://${host}:${port}`;
+// Browsers refuse passkeys on an IP address, so pages are opened at localhost (which reaches 127.0.0.1).
+const url = `http://localhost:${port}`;
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 const shell = process.platform === "win32";
 
@@ -32,17 +34,20 @@ if (migrate.status !== 0) {
 const devVars = join(root, ".dev.vars");
 if (existsSync(devVars)) {
   console.log("[dev] using the existing .dev.vars");
+  if (readFileSync(devVars, "utf8").includes("BETTER_AUTH_URL=http://127.0.0.1")) {
+    console.log(`[dev] its BETTER_AUTH_URL is on 127.0.0.1, where browsers refuse passkeys: set BETTER_AUTH_URL=${url} there.`);
+  }
 } else {
   const secret = randomBytes(32).toString("base64");
-  writeFileSync(devVars, `BETTER_AUTH_SECRET=${secret}\nBETTER_AUTH_URL=${url}\n`, { mode: 0o600 });
+  writeFileSync(devVars, `BETTER_AUTH_SECRET=${secret}\nBETTER_AUTH_URL=${url}\nTRUSTED_ORIGINS=http://localhost:5173\n`, { mode: 0o600 });
   console.log("[dev] wrote .dev.vars with a new random BETTER_AUTH_SECRET");
 }
 
 console.log(`
-[dev] The Worker listens on ${url}
-[dev]   auth endpoints: ${url}/api/auth/*   (sign-up/email, sign-in/email, get-session, ...)
-[dev]   protected route: ${url}/api/me
-[dev] No mail is sent: verification and password-reset links are printed in this log as "[mail] ...".
+[dev] Open ${url} (wrangler listens on ${host}:${port})
+[dev]   pages: ${url}/sign-up  /sign-in  /profile  /organizations
+[dev]   API reference: ${url}/api/auth/reference   protected route: ${url}/api/me
+[dev] No mail is sent: verification links, invitations and sign-in codes appear in this log as "[mail] ...".
 `);
 
 const wrangler = spawn("wrangler", ["dev", "--ip", host, "--port", port], { cwd: root, env, shell, stdio: "inherit" });

@@ -1,34 +1,31 @@
 /**
- * A Hono Worker with better-auth on D1: the auth endpoints under `/api/auth/*` and one route that needs a session.
+ * A Hono Worker with better-auth on D1: the auth endpoints under `/api/auth/*` with every preset, one
+ * JSON route that needs a session, CORS for a front end on another origin, and small HTML pages.
  *
  * @module
  */
 import { isAuthD1Error } from "@acme/auth-d1";
-import { createAuth, type AuthD1Options } from "@acme/auth-d1/drizzle";
 import { Hono } from "hono";
-
-/**
- * Defined once at module scope: `createAuth` keeps one better-auth instance per env and options object,
- * so a new object on every request would build a new instance every time.
- */
-const authOptions = {
-  // No mail provider in this example: verification and reset links appear in the `wrangler dev` log.
-  sendEmail(mail) {
-    const detail = mail.kind === "two-factor-otp" ? `code ${mail.otp}` : mail.url;
-    console.log(`[mail] ${mail.subject} (to ${mail.to}): ${detail}`);
-  },
-} satisfies AuthD1Options;
+import { authFor } from "./auth.js";
+import { apiCors, originGuard } from "./origins.js";
+import { pages } from "./pages/routes.js";
 
 const app = new Hono<{ Bindings: Env }>();
 
-// better-auth answers sign-up, sign-in, get-session, sign-out and the rest itself.
-app.on(["GET", "POST"], "/api/auth/*", (c) => createAuth(c.env, authOptions).handler(c.req.raw));
+// First the origin check, so a refused request reaches neither better-auth nor a page.
+app.use("*", originGuard);
+app.use("/api/*", apiCors);
+
+// better-auth answers sign-up, sign-in, get-session, sign-out, the presets' endpoints and the reference.
+app.on(["GET", "POST"], "/api/auth/*", (c) => authFor(c.env).handler(c.req.raw));
 
 app.get("/api/me", async (c) => {
-  const session = await createAuth(c.env, authOptions).api.getSession({ headers: c.req.raw.headers });
+  const session = await authFor(c.env).api.getSession({ headers: c.req.raw.headers });
   if (!session) return c.json({ code: "UNAUTHORIZED" }, 401);
   return c.json({ user: session.user });
 });
+
+app.route("/", pages);
 
 app.notFound((c) => c.json({ code: "NOT_FOUND" }, 404));
 

@@ -1,52 +1,9 @@
 import { env, exports } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
-
-const ORIGIN = "http://127.0.0.1:8787";
-const PASSWORD = "correct horse battery staple";
+import { describe, expect, it } from "vitest";
+import { call, captureMailLog, linkIn, ORIGIN, PASSWORD, postJSON, sessionCookie, signUp, uniqueEmail } from "./support.js";
 
 // The Worker logs every mail it would send; keep that out of the test output but record it.
-let consoleLog: MockInstance<typeof console.log>;
-beforeEach(() => {
-  consoleLog = vi.spyOn(console, "log").mockImplementation(() => {});
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
-/** A request to the Worker under test, as curl would send it: better-auth wants an Origin on POSTs. */
-function call(path: string, init: { method?: string; body?: string; cookie?: string } = {}): Promise<Response> {
-  const headers = new Headers({ origin: ORIGIN });
-  if (init.body !== undefined) headers.set("content-type", "application/json");
-  if (init.cookie !== undefined) headers.set("cookie", init.cookie);
-  return exports.default.fetch(new Request(`${ORIGIN}${path}`, { method: init.method ?? "GET", headers, body: init.body }));
-}
-
-function postJSON(path: string, body: unknown, cookie?: string): Promise<Response> {
-  return call(path, { method: "POST", body: JSON.stringify(body), cookie });
-}
-
-/** The `name=value` part of the session cookie a response sets. */
-function sessionCookie(res: Response): string {
-  const cookie = res.headers.getSetCookie().find((line) => line.startsWith("better-auth.session_token="));
-  if (cookie === undefined) throw new Error(`no session cookie in ${JSON.stringify(res.headers.getSetCookie())}`);
-  return cookie.split(";")[0]!;
-}
-
-/** What the Worker's sendEmail logged during this test. */
-function loggedMails(): string[] {
-  return consoleLog.mock.calls.map(([line]) => String(line)).filter((line) => line.startsWith("[mail]"));
-}
-
-function uniqueEmail(): string {
-  return `user-${crypto.randomUUID()}@example.com`;
-}
-
-async function signUp(email: string): Promise<string> {
-  const res = await postJSON("/api/auth/sign-up/email", { email, password: PASSWORD, name: "Ada" });
-  expect(res.status).toBe(200);
-  return sessionCookie(res);
-}
+const loggedMails = captureMailLog();
 
 describe("sign-up", () => {
   it("creates the user in D1, starts a session and logs the verification link", async () => {
@@ -66,10 +23,9 @@ describe("sign-up", () => {
   it("logs a verification link that verifies the email", async () => {
     const email = uniqueEmail();
     await signUp(email);
-    const link = loggedMails()[0]?.split(": ").at(-1);
-    expect(link).toBeDefined();
+    const link = linkIn(loggedMails()[0]);
 
-    const res = await exports.default.fetch(link!, { redirect: "manual" });
+    const res = await exports.default.fetch(link, { redirect: "manual" });
 
     expect(res.status).toBe(302);
     const row = await env.DB.prepare("select email_verified from user where email = ?").bind(email).first();

@@ -1,0 +1,77 @@
+/**
+ * This Worker's better-auth: every preset of `@acme/auth-d1`, the OpenAPI reference, and mail written to
+ * the log instead of sent.
+ *
+ * @module
+ */
+import { createAuth, type AuthD1Options } from "@acme/auth-d1/drizzle";
+import { presets } from "@acme/auth-d1/presets";
+import { passkey } from "@acme/auth-d1/presets/passkey";
+import { createAccessControl } from "better-auth/plugins/access";
+import { openAPI } from "better-auth/plugins/open-api";
+import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
+
+/**
+ * What roles in an organization may do. `project` stands for your own resources: roles created at run
+ * time (dynamic access control) may grant only what is listed here.
+ */
+const ac = createAccessControl({ ...defaultStatements, project: ["create", "read", "update", "delete"] });
+
+const roles = {
+  owner: ac.newRole({ ...ownerAc.statements, project: ["create", "read", "update", "delete"] }),
+  admin: ac.newRole({ ...adminAc.statements, project: ["create", "read", "update"] }),
+  member: ac.newRole({ ...memberAc.statements, project: ["read"] }),
+};
+
+/**
+ * Defined once at module scope: `createAuth` keeps one better-auth instance per env and options object,
+ * so a new object on every request would build a new instance every time.
+ */
+const authOptions = {
+  appName: "auth-d1 example",
+  // No mail provider in this example: links and codes appear in the `wrangler dev` log.
+  sendEmail(mail) {
+    const detail = mail.kind === "two-factor-otp" ? `code ${mail.otp}` : mail.url;
+    console.log(`[mail] ${mail.subject} (to ${mail.to}): ${detail}`);
+  },
+  plugins: [
+    presets.twoFactor(),
+    presets.organization({ ac, roles, teams: { enabled: true }, dynamicAccessControl: { enabled: true } }),
+    presets.admin(),
+    passkey(),
+    presets.jwt(),
+    // The API reference at /api/auth/reference, and its schema at /api/auth/open-api/generate-schema.
+    openAPI(),
+  ],
+} satisfies AuthD1Options;
+
+/**
+ * The same, with cookies a front end on another site can send: `SameSite=None` needs `Secure`, which
+ * browsers accept only over https.
+ */
+const crossSiteAuthOptions = {
+  ...authOptions,
+  advanced: { defaultCookieAttributes: { sameSite: "none", secure: true } },
+} satisfies AuthD1Options;
+
+/** The better-auth instance this Worker uses, with the endpoints of every plugin above on `api`. */
+export type Auth = ReturnType<typeof createAuth<typeof authOptions>>;
+
+/**
+ * better-auth for this env. Cookies are `SameSite=None; Secure` only when the Worker is served over https
+ * and `TRUSTED_ORIGINS` names front ends elsewhere; otherwise better-auth's `SameSite=Lax` stands.
+ *
+ * @example
+ * ```ts
+ * const session = await authFor(c.env).api.getSession({ headers: c.req.raw.headers });
+ * ```
+ */
+export function authFor(env: Env): Auth {
+  if (!needsCrossSiteCookies(env)) return createAuth(env, authOptions);
+  // Same plugins, so the same endpoints; the types differ only in `advanced`, which `api` does not use.
+  return createAuth(env, crossSiteAuthOptions) as unknown as Auth;
+}
+
+function needsCrossSiteCookies(env: Env): boolean {
+  return (env.BETTER_AUTH_URL ?? "").startsWith("https://") && (env.TRUSTED_ORIGINS ?? "").trim() !== "";
+}

@@ -1,0 +1,36 @@
+/**
+ * `/`: where everything is.
+ *
+ * @module
+ */
+import { html } from "hono/html";
+import { layout, type Html } from "./layout.js";
+
+/**
+ * The start page: links to every page and to the JSON endpoints worth trying.
+ *
+ * @example
+ * ```ts
+ * return c.html(homePage({ user: session?.user ?? null }));
+ * ```
+ */
+export function homePage(props: { user: { email: string } | null; notice?: string | undefined }): Html {
+  return layout({
+    title: "auth-d1 example",
+    user: props.user,
+    notice: props.notice,
+    body: html`
+      <p>A Cloudflare Worker with better-auth on D1 through <code>@acme/auth-d1</code>, with every preset on.</p>
+      <ul data-testid="links">
+        <li><a href="/sign-up">Sign up</a> with an email address and a password</li>
+        <li><a href="/sign-in">Sign in</a>, with a second factor when it is on, or with a passkey</li>
+        <li><a href="/profile">Profile</a>: your sessions, two-factor authentication, passkeys</li>
+        <li><a href="/organizations">Organizations</a>: create, switch, invite</li>
+        <li><a href="/api/auth/reference">API reference</a> of every endpoint under <code>/api/auth</code></li>
+        <li><a href="/api/me"><code>GET /api/me</code></a>: a JSON route that needs a session</li>
+        <li><a href="/api/auth/jwks"><code>GET /api/auth/jwks</code></a>: the public keys of the JWTs from <code>/api/auth/token</code></li>
+      </ul>
+      <p>No mail is sent: verification links, invitations and codes are printed in the Worker's log, on lines that start with <code>[mail]</code>.</p>
+    `,
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * The frame every page shares: navigation, who is signed in, the notice of what just happened, a place
+ * for errors, and the inline scripts the page needs.
+ *
+ * @module
+ */
+import { html, raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import { FORM_SCRIPT } from "./scripts.js";
+
+/** What hono/html's `html` returns. */
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/**
+ * Messages for `?notice=...`: pages reload after an action and say what it did, so a browser test (and a
+ * person) can see the outcome without timing anything.
+ */
+const NOTICES: Record<string, string> = {
+  "signed-up": "Account created. The verification link is in the mail log (in development: the `[mail]` lines of `pnpm dev`).",
+  "signed-out": "You have signed out.",
+  "email-verified": "Email address verified.",
+  "two-factor-on": "Two-factor authentication is on.",
+  "two-factor-off": "Two-factor authentication is off.",
+  "passkey-added": "Passkey added.",
+  "session-revoked": "Session revoked.",
+  "organization-created": "Organization created.",
+  "organization-switched": "Active organization switched.",
+  "invitation-sent": "Invitation sent. The link is in the mail log.",
+  "invitation-cancelled": "Invitation cancelled.",
+  "invitation-accepted": "Invitation accepted.",
+  "invitation-rejected": "Invitation rejected.",
+};
+
+/** What {@link layout} draws. */
+export interface LayoutProps {
+  title: string;
+  /** The signed-in user, for the header; null when signed out. */
+  user: { email: string } | null;
+  /** The `notice` query parameter; unknown values are ignored. */
+  notice?: string | undefined;
+  /** An error to show at once, e.g. a form post the server refused. */
+  error?: string | undefined;
+  body: Html;
+  /** Plain JavaScript run after the shared form helpers. */
+  script?: string | undefined;
+}
+
+/**
+ * A whole HTML document.
+ *
+ * @example
+ * ```ts
+ * return c.html(layout({ title: "Sign in", user: null, body: html`<form>...</form>` }));
+ * ```
+ */
+export function layout(props: LayoutProps): Html {
+  const notice = props.notice === undefined ? undefined : NOTICES[props.notice];
+  return html`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${props.title} · auth-d1 example</title>
+    <style>
+      body { font: 16px/1.5 system-ui, sans-serif; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; }
+      nav a { margin-right: 1rem; }
+      form, section { margin: 1rem 0; }
+      label { display: block; margin: 0.5rem 0; }
+      input, select { font: inherit; margin-left: 0.5rem; }
+      [role="status"] { background: #e7f6e7; padding: 0.5rem; }
+      [role="alert"] { background: #fbe4e4; padding: 0.5rem; }
+      code, .secret { font-family: ui-monospace, monospace; }
+      table { border-collapse: collapse; } td, th { padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd; text-align: left; }
+    </style>
+  </head>
+  <body>
+    <nav>
+      <a href="/">Home</a><a href="/sign-up">Sign up</a><a href="/sign-in">Sign in</a><a href="/profile">Profile</a
+      ><a href="/organizations">Organizations</a><a href="/api/auth/reference">API reference</a>
+    </nav>
+    <p data-testid="session-state">${props.user ? html`Signed in as <strong>${props.user.email}</strong>` : "Not signed in"}</p>
+    <main>
+      <h1>${props.title}</h1>
+      ${notice ? html`<p role="status" data-testid="notice">${notice}</p>` : ""}
+      <p role="alert" data-testid="error" ${props.error ? "" : "hidden"}>${props.error ?? ""}</p>
+      ${props.body}
+    </main>
+    <script>
+      ${raw(FORM_SCRIPT)}
+      ${raw(props.script ?? "")}
+    </script>
+  </body>
+</html>`;
+}
+
+/**
+ * A local path to go to after signing in, from `?next=`; anything else (another site, `//host`) is dropped.
+ *
+ * @example
+ * ```ts
+ * safeNext("/accept-invitation/abc"); // "/accept-invitation/abc"
+ * safeNext("https://evil.example"); // undefined
+ * ```
+ */
+export function safeNext(next: string | undefined): string | undefined {
+  if (next === undefined || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return undefined;
+  return next;
+}
+
+/** A date as better-auth returns it (a Date, or a string once serialised), in ISO 8601 UTC. */
+export function isoDate(value: Date | string): string {
+  return new Date(value).toISOString();
+}

@@ -1,0 +1,94 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, captureMailLog, cookiesFrom, PASSWORD, postJSON, sessionCookie, signUp, textOf, textsOf, totp, uniqueEmail } from "./support.js";
+
+captureMailLog();
+
+function enableForm(password: string): URLSearchParams {
+  return new URLSearchParams({ password });
+}
+
+async function twoFactorRows(email: string): Promise<number> {
+  const row = await env.DB.prepare("select count(*) as n from two_factor join user on user.id = two_factor.user_id where user.email = ?")
+    .bind(email)
+    .first<{ n: number }>();
+  return row!.n;
+}
+
+describe("two-factor set-up on /profile", () => {
+  it("shows the secret, a QR code and backup codes; a code from that secret turns two factors on", async () => {
+    const email = uniqueEmail();
+    const cookie = await signUp(email);
+
+    const res = await call("/profile/two-factor", { method: "POST", body: enableForm(PASSWORD), cookie });
+
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toMatch(/data-testid="totp-qr"[^>]*><svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const secret = textOf(body, "totp-secret");
+    expect(secret).toMatch(/^[A-Z2-7]{32,}$/);
+    const backupCodes = textsOf(body, "backup-code");
+    expect(backupCodes).toHaveLength(10);
+    expect(new Set(backupCodes).size).toBe(10);
+    expect(textOf(body, "two-factor-status")).toContain("enter a code");
+
+    const verify = await postJSON("/api/auth/two-factor/verify-totp", { code: await totp(secret) }, cookie);
+
+    expect(verify.status).toBe(200);
+    const profile = await (await call("/profile", { cookie: sessionCookie(verify) })).text();
+    expect(textOf(profile, "two-factor-status")).toBe("Two-factor authentication is on.");
+    const row = await env.DB.prepare("select two_factor_enabled from user where email = ?").bind(email).first();
+    expect(row).toEqual({ two_factor_enabled: 1 });
+  });
+
+  it("then sign-in asks for a second factor, and a backup code from the page completes it", async () => {
+    const email = uniqueEmail();
+    const cookie = await signUp(email);
+    const body = await (await call("/profile/two-factor", { method: "POST", body: enableForm(PASSWORD), cookie })).text();
+    await postJSON("/api/auth/two-factor/verify-totp", { code: await totp(textOf(body, "totp-secret")) }, cookie);
+    const backupCode = textsOf(body, "backup-code")[0];
+
+    const signIn = await postJSON("/api/auth/sign-in/email", { email, password: PASSWORD });
+
+    expect(signIn.status).toBe(200);
+    expect(await signIn.json()).toMatchObject({ twoFactorRedirect: true });
+    // No session yet: better-auth clears the session cookie and sets a two-factor one instead.
+    expect(signIn.headers.getSetCookie().some((line) => /^better-auth\.session_token=[^;]/.test(line))).toBe(false);
+    const verify = await postJSON("/api/auth/two-factor/verify-backup-code", { code: backupCode }, cookiesFrom(signIn));
+    expect(verify.status).toBe(200);
+    const me = await call("/api/me", { cookie: sessionCookie(verify) });
+    expect(await me.json()).toMatchObject({ user: { email, twoFactorEnabled: true } });
+  });
+
+  it("says why with a wrong password, and leaves two factors off", async () => {
+    const email = uniqueEmail();
+    const cookie = await signUp(email);
+
+    const res = await call("/profile/two-factor", { method: "POST", body: enableForm("not the password"), cookie });
+
+    expect(res.status).toBe(400);
+    const body = await res.text();
+    expect(textOf(body, "error")).toBe("Invalid password");
+    expect(body).not.toContain("<svg");
+    expect(textOf(body, "two-factor-status")).toBe("Two-factor authentication is off.");
+    expect(await twoFactorRows(email)).toBe(0);
+  });
+
+  it("refuses the form post from another origin with 403 JSON", async () => {
+    const email = uniqueEmail();
+    const cookie = await signUp(email);
+
+    const res = await call("/profile/two-factor", { method: "POST", body: enableForm(PASSWORD), cookie, origin: "https://evil.example" });
+
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ code: "ORIGIN_NOT_ALLOWED" });
+    expect(await twoFactorRows(email)).toBe(0);
+  });
+
+  it("sends a signed-out form post to sign in", async () => {
+    const res = await call("/profile/two-factor", { method: "POST", body: enableForm(PASSWORD) });
+
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/sign-in?next=%2Fprofile");
+  });
+});
