@@ -1,7 +1,7 @@
 // Every ```ts block in docs/*.md, README.md and packages/auth-d1/README.md is type-checked here against the
 // built package, as a user's Worker would see it. Each block becomes a module in .docs-samples/ (git-ignored,
 // inside the package so `@acme/auth-d1/*` resolves through package.json "exports" to dist/), next to a
-// prelude that declares what the samples take for granted. A block preceded by
+// prelude that declares what the samples take for granted, and with the scripts of docs/scripts/ beside them. A block preceded by
 // `<!-- not-checked: reason -->` is skipped; the reason is required.
 import { execFile } from "node:child_process";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -99,6 +99,10 @@ beforeAll(async () => {
   await mkdir(OUT_DIR, { recursive: true });
   await writeFile(join(OUT_DIR, "prelude.d.ts"), PRELUDE);
   await writeFile(join(OUT_DIR, "tsconfig.json"), JSON.stringify(TSCONFIG, null, 2));
+  // Scripts the docs tell users to copy sit next to the samples, so `./import-users` resolves as it will for them.
+  for (const script of (await readdir(join(REPO_ROOT, "docs", "scripts"))).filter((name) => name.endsWith(".ts"))) {
+    await writeFile(join(OUT_DIR, script), await readFile(join(REPO_ROOT, "docs", "scripts", script)));
+  }
   for (const doc of await markdownFiles()) {
     const found = extract(doc, await readFile(join(REPO_ROOT, doc), "utf8"));
     skipped.push(...found.skipped);
