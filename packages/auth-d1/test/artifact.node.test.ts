@@ -59,7 +59,7 @@ beforeEach(({ skip, onTestFailed }) => {
 
 afterAll(async () => {
   if (root === "") return;
-  if (failed) console.log(`[artifact] a step failed; the project is kept at ${project}`);
+  if (failed) console.log(`[artifact] a step failed; the tarball and the project are kept in ${root}`);
   else await rm(root, { recursive: true, force: true });
 });
 
