@@ -1,7 +1,8 @@
 // `pnpm dev`: gets the local Worker ready, then runs `wrangler dev` on 127.0.0.1:8787 (open http://localhost:8787).
 // 1. applies the migrations to the local D1 database (.wrangler/state);
 // 2. writes .dev.vars with a fresh random BETTER_AUTH_SECRET, BETTER_AUTH_URL=http://localhost:8787 and
-//    TRUSTED_ORIGINS if there is none (an existing one is kept);
+//    TRUSTED_ORIGINS if there is none (an existing one is kept), and then clears the local JWT keys, which
+//    an earlier secret encrypted;
 // 3. starts wrangler dev, which prints the Worker's console.log lines, so mailed links show up there.
 // Wrangler runs with telemetry and the Request.cf download switched off: local development needs no network.
 import { spawn, spawnSync } from "node:child_process";
@@ -41,6 +42,15 @@ if (existsSync(devVars)) {
   const secret = randomBytes(32).toString("base64");
   writeFileSync(devVars, `BETTER_AUTH_SECRET=${secret}\nBETTER_AUTH_URL=${url}\nTRUSTED_ORIGINS=http://localhost:5173\n`, { mode: 0o600 });
   console.log("[dev] wrote .dev.vars with a new random BETTER_AUTH_SECRET");
+  // JWT signing keys in the local database were encrypted with any earlier secret, and the new one cannot
+  // read them (every get-session would fail); presets.jwt makes a new key when none is left.
+  const clear = spawnSync("wrangler", ["d1", "execute", "auth-d1-example", "--local", "--command", "DELETE FROM jwks"], {
+    cwd: root,
+    env,
+    shell,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (clear.status !== 0) console.error("[dev] could not clear the old JWT keys from the local database (see above).");
 }
 
 console.log(`

@@ -70,6 +70,7 @@ export function layout(props: LayoutProps): Html {
       [role="status"] { background: #e7f6e7; padding: 0.5rem; }
       [role="alert"] { background: #fbe4e4; padding: 0.5rem; }
       code, .secret { font-family: ui-monospace, monospace; }
+      [data-testid="totp-qr"] svg { width: 14rem; height: auto; }
       table { border-collapse: collapse; } td, th { padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd; text-align: left; }
     </style>
   </head>
