@@ -1,0 +1,162 @@
+/**
+ * The whole example in a real browser: Debian's Chromium driven by playwright-core against `wrangler dev` on
+ * loopback. One journey, step by step; each step asserts what the page shows and leaves a screenshot in
+ * test-results/browser/.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { Secret, TOTP } from "otpauth";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addVirtualAuthenticator, launchChromium, loopbackContext, screenshot } from "./browser.js";
+import { startWorker, type RunningWorker } from "./worker.js";
+
+const PASSWORD = "correct horse battery staple";
+const run = Date.now().toString(36);
+const ada = `ada-${run}@example.com`;
+const bob = `bob-${run}@example.com`;
+const organizationName = `Acme Labs ${run}`;
+
+let worker: RunningWorker;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let totp: TOTP;
+
+async function text(testId: string, of: Page = page): Promise<string> {
+  const element = of.getByTestId(testId).first();
+  await element.waitFor();
+  return ((await element.textContent()) ?? "").replace(/\s+/g, " ").trim();
+}
+
+async function signOut(): Promise<void> {
+  await page.getByTestId("sign-out").click();
+  await page.waitForURL(/notice=signed-out/);
+  expect(await text("session-state")).toContain("Not signed in");
+}
+
+async function submitPassword(of: Page, email: string): Promise<void> {
+  await of.locator("#sign-in").getByLabel("Email").fill(email);
+  await of.locator("#sign-in").getByLabel("Password").fill(PASSWORD);
+  await of.getByTestId("sign-in-submit").click();
+}
+
+/** The link the Worker logged for a mail, as a developer reads it from the `wrangler dev` output. */
+async function mailedLink(subject: string, to: string): Promise<string> {
+  const prefix = `[mail] ${subject} (to ${to}): `;
+  await expect.poll(() => worker.log.some((line) => line.includes(prefix)), { timeout: 10_000 }).toBe(true);
+  const line = worker.log.findLast((entry) => entry.includes(prefix))!;
+  return line.slice(line.indexOf(prefix) + prefix.length).trim();
+}
+
+describe("the hono-drizzle example in Chromium", () => {
+  beforeAll(async () => {
+    worker = await startWorker();
+    browser = await launchChromium();
+    context = await loopbackContext(browser);
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.stop();
+  });
+
+  it("signs up", async () => {
+    await page.goto(`${worker.url}/sign-up`);
+    await page.getByLabel("Name").fill("Ada");
+    await page.getByLabel("Email").fill(ada);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByTestId("sign-up-submit").click();
+    await page.waitForURL(/\/profile/);
+    expect(await text("signed-in-as")).toContain(`Signed in as ${ada}`);
+    expect(await mailedLink("Verify your email address", ada)).toContain("/api/auth/verify-email?token=");
+    await screenshot(page, "signed-up");
+  });
+
+  it("signs out and back in with the password", async () => {
+    await signOut();
+    await submitPassword(page, ada);
+    await page.waitForURL(/\/profile/);
+    expect(await text("signed-in-as")).toContain(ada);
+    await screenshot(page, "signed-in");
+  });
+
+  it("turns on TOTP with a code computed from the secret on the page", async () => {
+    await page.locator("#enable-two-factor").getByLabel("Password").fill(PASSWORD);
+    await page.getByTestId("enable-two-factor").click();
+    const secret = await text("totp-secret");
+    expect(await page.locator('[data-testid="totp-qr"] svg').count()).toBe(1);
+    expect(await page.getByTestId("backup-code").count()).toBe(10);
+    await screenshot(page, "totp-enrolment");
+    totp = new TOTP({ secret: Secret.fromBase32(secret.replace(/\s/g, "")) });
+    await page.locator("#verify-totp").getByLabel("Code from your authenticator app").fill(totp.generate());
+    await page.getByTestId("verify-totp").click();
+    await page.waitForURL(/notice=two-factor-on/);
+    expect(await text("two-factor-status")).toContain("Two-factor authentication is on");
+    await screenshot(page, "totp-on");
+  });
+
+  it("asks for the second factor at the next sign-in", async () => {
+    await signOut();
+    await submitPassword(page, ada);
+    await page.getByTestId("second-factor").waitFor({ state: "visible" });
+    expect(page.url()).not.toMatch(/\/profile/);
+    await screenshot(page, "second-factor");
+    await page.getByLabel("Code from your authenticator app").fill(totp.generate());
+    await page.getByTestId("totp-submit").click();
+    await page.waitForURL(/\/profile/);
+    expect(await text("signed-in-as")).toContain(ada);
+  });
+
+  it("registers a passkey with Chromium's virtual authenticator", async () => {
+    await addVirtualAuthenticator(page);
+    await page.getByLabel("Passkey name (optional)").fill("Laptop");
+    await page.getByTestId("add-passkey").click();
+    await page.waitForURL(/notice=passkey-added/);
+    expect(await text("notice")).toContain("Passkey added");
+    expect(await text("passkey")).toContain("Laptop");
+    await screenshot(page, "passkey-added");
+  });
+
+  it("signs in with the passkey alone", async () => {
+    await signOut();
+    await page.getByTestId("passkey-sign-in").click();
+    await page.waitForURL(/\/profile/);
+    expect(await text("signed-in-as")).toContain(ada);
+    await screenshot(page, "passkey-sign-in");
+  });
+
+  it("creates an organization and invites a second user, who accepts in another browser", async () => {
+    await page.goto(`${worker.url}/organizations`);
+    await page.locator("#create-organization").getByLabel("Name").fill(organizationName);
+    await page.getByTestId("create-organization").click();
+    await page.waitForURL(/notice=organization-created/);
+    expect(await text("active-organization")).toContain(organizationName);
+    await page.locator("#invite-member").getByLabel("Email").fill(bob);
+    await page.getByTestId("invite-member").click();
+    await page.waitForURL(/notice=invitation-sent/);
+    expect(await text("pending-invitation")).toContain(bob);
+    await screenshot(page, "invited");
+
+    const link = await mailedLink(`Join ${organizationName}`, bob);
+    const bobContext = await loopbackContext(browser);
+    const bobPage = await bobContext.newPage();
+    bobPage.setDefaultTimeout(15_000);
+    await bobPage.goto(link);
+    await bobPage.getByRole("link", { name: "create an account" }).click();
+    await bobPage.getByLabel("Name").fill("Bob");
+    await bobPage.getByLabel("Email").fill(bob);
+    await bobPage.getByLabel("Password").fill(PASSWORD);
+    await bobPage.getByTestId("sign-up-submit").click();
+    await bobPage.waitForURL(/accept-invitation/);
+    await bobPage.getByTestId("accept-invitation").click();
+    await bobPage.waitForURL(/notice=invitation-accepted/);
+    expect(await text("active-organization", bobPage)).toContain(organizationName);
+    await screenshot(bobPage, "bob-joined");
+    await bobContext.close();
+
+    await page.reload();
+    expect(await text("members")).toContain(bob);
+    await screenshot(page, "members");
+  });
+});
