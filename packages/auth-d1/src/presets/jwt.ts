@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { symmetricDecrypt } from "better-auth/crypto";
 import { jwt as jwtPlugin } from "better-auth/plugins/jwt";
 import { preset } from "./configure.js";
 
@@ -30,11 +31,11 @@ export const jwt = ((options: JwtOptions = {}) =>
   preset(() =>
     jwtPlugin({
       ...options,
-      adapter: options.adapter ?? cachedKeySet(),
+      adapter: options.adapter ?? cachedKeySet(options.jwks?.disablePrivateKeyEncryption === true),
     }),
   )) as typeof jwtPlugin;
 
-function cachedKeySet(): JwtAdapter {
+function cachedKeySet(plainPrivateKeys: boolean): JwtAdapter {
   let keys: Jwk[] | undefined;
   let readAt = 0;
   // Requests that have read D1 already, so a request finding no live key reads once, not on every lookup.
@@ -44,7 +45,8 @@ function cachedKeySet(): JwtAdapter {
       const stale = keys === undefined || Date.now() - readAt > JWKS_CACHE_MS;
       // With no live key cached the plugin is about to mint one; another isolate may have rotated already.
       if (stale || (!hasLiveKey(keys ?? []) && !readBy.has(ctx))) {
-        keys = await ctx.context.adapter.findMany<Jwk>({ model: "jwks" });
+        const stored = await ctx.context.adapter.findMany<Jwk>({ model: "jwks" });
+        keys = plainPrivateKeys ? stored : await Promise.all(stored.map((key) => retireIfUnreadable(key, ctx.context.secretConfig)));
         readAt = Date.now();
         readBy.add(ctx);
       }
@@ -56,6 +58,26 @@ function cachedKeySet(): JwtAdapter {
       return created;
     },
   };
+}
+
+/**
+ * A key whose private half the current secret cannot decrypt (BETTER_AUTH_SECRET was replaced instead of
+ * rotated through BETTER_AUTH_SECRETS) is treated as expired from now on: it stops signing, so the plugin
+ * mints a new key instead of failing every request with 500, and it stays in `/jwks` through the grace
+ * period, so the tokens it signed keep verifying.
+ */
+async function retireIfUnreadable(key: Jwk, secretConfig: Parameters<typeof symmetricDecrypt>[0]["key"]): Promise<Jwk> {
+  const now = new Date();
+  if (key.expiresAt && key.expiresAt <= now) return key;
+  try {
+    await symmetricDecrypt({ key: secretConfig, data: JSON.parse(key.privateKey) });
+    return key;
+  } catch {
+    console.warn(
+      `[auth-d1] presets.jwt: the current secret cannot decrypt JWT key ${key.id}, so it no longer signs and a new key takes over. To change the secret without this, rotate through BETTER_AUTH_SECRETS ("2:new,1:old").`,
+    );
+    return { ...key, expiresAt: now };
+  }
 }
 
 /** Whether a key can still sign: better-auth's own test for the current key. */

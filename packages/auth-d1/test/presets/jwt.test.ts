@@ -75,6 +75,12 @@ async function signedUp(auth: AuthHandler, label: string) {
   return { client, email, userId: res.body.user.id as string };
 }
 
+async function signedIn(auth: AuthHandler, email: string): Promise<TestClient> {
+  const client = new TestClient(auth);
+  expect((await client.post("/sign-in/email", { email, password: PASSWORD })).status).toBe(200);
+  return client;
+}
+
 async function tokenOf(client: TestClient): Promise<string> {
   const res = await client.get<{ token: string }>("/token");
   expect(res.status).toBe(200);
@@ -284,5 +290,26 @@ describe.each(both)("$name presets.jwt over HTTP", ({ name, auth }) => {
     expect(onJwks(other.statements.slice(mark))).toMatchObject({ reads: [expect.any(String)], writes: [] });
     expect((await verify(otherToken, keySet)).protectedHeader.kid).toBe(kid);
     expect(await jwksRows()).toHaveLength(1);
+  });
+  it("survives a replaced secret: the unreadable key stops signing, a new one takes over, old tokens verify", async () => {
+    await emptyKeyTable();
+    const before = factories[name]({ ...env, BETTER_AUTH_SECRET: "the-first-secret-of-this-worker-0123456789" }, { plugins: [presets.jwt()] });
+    const { email } = await signedUp(before, "resecret");
+    const oldToken = await tokenOf(await signedIn(before, email));
+    const [oldKey] = await jwksRows();
+
+    // BETTER_AUTH_SECRET replaced outright (not rotated through BETTER_AUTH_SECRETS): a new isolate starts.
+    const after = factories[name]({ ...env, BETTER_AUTH_SECRET: "a-replacement-secret-for-this-worker-987654" }, { plugins: [presets.jwt()] });
+    const client = await signedIn(after, email);
+    const session = await client.get("/get-session");
+    expect(session.status).toBe(200);
+    expect(session.body.user.email).toBe(email);
+    const newToken = await tokenOf(client);
+    const keySet = await keySetOf(after);
+    expect((await verify(newToken, keySet)).protectedHeader.kid).not.toBe(oldKey!.id);
+    expect(kidsOf(keySet)).toContain(oldKey!.id);
+    expect((await verify(oldToken, keySet)).payload.email).toBe(email);
+    // Only the cached copy is retired: D1 keeps the old row as it was.
+    expect((await jwksRows()).find((row) => row.id === oldKey!.id)?.expires_at).toBeNull();
   });
 });
