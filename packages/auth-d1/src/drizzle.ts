@@ -39,7 +39,7 @@ export function drizzleD1Adapter(database: D1DatabaseBinding, tables: Record<str
 const build = memoizeByEnv((env: object, options: AuthD1Options | undefined) => {
   const opts = options ?? {};
   const resolved = readAuthEnv(env, { binding: opts.binding });
-  return betterAuth(buildBetterAuthOptions(resolved, drizzleD1Adapter(resolved.database), opts));
+  return betterAuth(buildBetterAuthOptions(resolved, drizzleD1Adapter(resolved.database, opts.schema), opts));
 });
 
 /**

@@ -18,6 +18,12 @@ export interface AuthD1OwnOptions {
   binding?: string;
   /** Request body and field length limits; see {@link InputLimits} for the defaults. */
   limits?: InputLimits;
+  /**
+   * Drizzle entry only: the tables and relations the drizzle adapter reads and writes, when you add columns
+   * or tables (`{ ...authSchema, user: myUserTable }`). Defaults to `authSchema`. The Kysely entry needs no
+   * table definitions (its case plugin maps any field to its snake_case column) and ignores this.
+   */
+  schema?: Record<string, unknown>;
 }
 
 /**
@@ -50,7 +56,7 @@ export function buildBetterAuthOptions(
   database: NonNullable<BetterAuthOptions["database"]>,
   options: AuthD1Options,
 ): BetterAuthOptions {
-  const { sendEmail, binding: _binding, limits, ...userOptions } = options;
+  const { sendEmail, binding: _binding, limits, schema: _schema, ...userOptions } = options;
   if ("database" in userOptions || "secret" in userOptions || "secrets" in userOptions) {
     throw new AuthD1Error(
       "OPTIONS_INVALID",

@@ -2,10 +2,9 @@
  * The Drizzle recipe from docs/schema-and-migrations.md ("Custom user fields"), as code the tests run.
  * Keep it in step with the page: the page's copy is type-checked, this one is executed.
  */
-import { betterAuth } from "better-auth/minimal";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { readAuthEnv, type AuthD1Env } from "../../src/index.js";
-import { drizzleD1Adapter } from "../../src/drizzle.js";
+import { createAuth, type AuthD1Options } from "../../src/drizzle.js";
+import type { AuthD1Env } from "../../src/index.js";
 import { authSchema } from "../../src/schema.js";
 
 // Our `user` table, column for column, plus yours. Add the preset columns too if you turn presets on.
@@ -20,30 +19,11 @@ export const user = sqliteTable("user", {
   companyName: text("company_name"),
 });
 
-const userFields = {
-  additionalFields: { companyName: { type: "string", required: false } },
-} as const;
+const options = {
+  schema: { ...authSchema, user },
+  user: { additionalFields: { companyName: { type: "string", required: false } } },
+} satisfies AuthD1Options;
 
-function build(env: AuthD1Env) {
-  const { database, secret, secrets, baseURL, trustedOrigins } = readAuthEnv(env);
-  return betterAuth({
-    database: drizzleD1Adapter(database, { ...authSchema, user }),
-    secret,
-    secrets,
-    baseURL,
-    trustedOrigins,
-    emailAndPassword: { enabled: true },
-    user: userFields,
-    rateLimit: { storage: "database" },
-    advanced: { ipAddress: { ipAddressHeaders: ["cf-connecting-ip"] } },
-  });
-}
-
-const cache = new WeakMap<object, ReturnType<typeof build>>();
-
-/** One instance per env object, like createAuth. */
-export function createAppAuth(env: AuthD1Env): ReturnType<typeof build> {
-  let auth = cache.get(env);
-  if (!auth) cache.set(env, (auth = build(env)));
-  return auth;
+export function createAppAuth(env: AuthD1Env) {
+  return createAuth(env, options);
 }

@@ -21,7 +21,7 @@ const kyselyOptions = { user: { additionalFields: { companyName: { type: "string
 
 const cases = [
   { name: "kysely (createAuth)", auth: () => createAuth(env, kyselyOptions) },
-  { name: "drizzle (betterAuth + drizzleD1Adapter)", auth: () => createAppAuth(env) },
+  { name: "drizzle (createAuth with schema)", auth: () => createAppAuth(env) },
 ];
 
 describe.each(cases)("a custom user field on $name", ({ name, auth }) => {
@@ -52,8 +52,8 @@ describe.each(cases)("a custom user field on $name", ({ name, auth }) => {
   });
 });
 
-describe("the Drizzle entry's createAuth", () => {
-  it("cannot write a field its built-in tables lack, which is why the recipe builds its own", async () => {
+describe("the Drizzle entry's createAuth without `schema`", () => {
+  it("cannot write a field its built-in tables lack, which is why the recipe passes its own", async () => {
     const { createAuth: createDrizzleAuth } = await import("../../src/drizzle.js");
     const client = new TestClient(createDrizzleAuth(env, kyselyOptions));
     const signUp = client.post("/sign-up/email", { email: uniqueEmail("drizzle-plain"), password: PASSWORD, name: "Ada", companyName: "X" });
