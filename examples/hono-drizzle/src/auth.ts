@@ -5,7 +5,7 @@
  * @module
  */
 import { createAuth, type AuthD1Options } from "@acme/auth-d1/drizzle";
-import { presets } from "@acme/auth-d1/presets";
+import * as presets from "@acme/auth-d1/presets";
 import { passkey } from "@acme/auth-d1/presets/passkey";
 import { createAccessControl } from "better-auth/plugins/access";
 import { openAPI } from "better-auth/plugins/open-api";

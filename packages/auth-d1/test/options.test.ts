@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { isAuthD1Error } from "../src/errors.js";
-import { presets } from "../src/presets/index.js";
+import * as presets from "../src/presets/index.js";
 import { adaptersWith } from "./support/adapters.js";
 
 const APP = "https://app.example.com";

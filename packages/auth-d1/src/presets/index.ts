@@ -3,6 +3,17 @@
  * `auth.api` gains exactly the endpoints of the presets you turn on; `createAuth` fills in what comes
  * from env (URLs, the mailer). Passkeys live in `@acme/auth-d1/presets/passkey`.
  *
+ * Import the module as a namespace, or the presets by name: a bundler then keeps only the presets you
+ * call. (An object holding all of them would pull every plugin into every Worker.)
+ *
+ * @example
+ * ```ts
+ * import * as presets from "@acme/auth-d1/presets";
+ * const options = {
+ *   plugins: [presets.twoFactor(), presets.organization({ teams: { enabled: true } }), presets.jwt()],
+ * } satisfies AuthD1Options;
+ * ```
+ *
  * @module
  */
 import { admin } from "./admin.js";
@@ -12,24 +23,3 @@ import { twoFactor } from "./two-factor.js";
 
 export { admin, jwt, organization, twoFactor };
 export type { PresetContext } from "./configure.js";
-
-/** The presets under one name. */
-export interface Presets {
-  admin: typeof admin;
-  jwt: typeof jwt;
-  organization: typeof organization;
-  twoFactor: typeof twoFactor;
-}
-
-/**
- * The presets under one name.
- *
- * @example
- * ```ts
- * import { presets } from "@acme/auth-d1/presets";
- * const options = {
- *   plugins: [presets.twoFactor(), presets.organization({ teams: { enabled: true } }), presets.admin(), presets.jwt()],
- * } satisfies AuthD1Options;
- * ```
- */
-export const presets: Presets = { admin, jwt, organization, twoFactor };

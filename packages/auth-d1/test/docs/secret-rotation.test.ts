@@ -8,7 +8,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createAuth } from "../../src/drizzle.js";
 import type { AuthEmail } from "../../src/mail.js";
-import { presets } from "../../src/presets/index.js";
+import * as presets from "../../src/presets/index.js";
 import { lastMailTo } from "../support/adapters.js";
 import { TestClient, uniqueEmail } from "../support/client.js";
 

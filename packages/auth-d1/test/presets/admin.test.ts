@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { presets } from "../../src/presets/index.js";
+import * as presets from "../../src/presets/index.js";
 import { adaptersWith } from "../support/adapters.js";
 import { TestClient, uniqueEmail, type JsonResponse } from "../support/client.js";
 

@@ -4,7 +4,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyResult 
 import { describe, expect, it } from "vitest";
 import { createAuth as createDrizzleAuth } from "../../src/drizzle.js";
 import { createAuth as createKyselyAuth } from "../../src/kysely.js";
-import { presets } from "../../src/presets/index.js";
+import * as presets from "../../src/presets/index.js";
 import { adaptersWith } from "../support/adapters.js";
 import { ORIGIN, TestClient, uniqueEmail, type AuthHandler } from "../support/client.js";
 import { countingD1 } from "../support/counting-d1.js";

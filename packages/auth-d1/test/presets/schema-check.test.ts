@@ -5,7 +5,7 @@ import { defaultStatements } from "better-auth/plugins/organization/access";
 import { describe, expect, it } from "vitest";
 import { drizzleD1Adapter } from "../../src/drizzle.js";
 import { createAuth as createKyselyAuth } from "../../src/kysely.js";
-import { presets } from "../../src/presets/index.js";
+import * as presets from "../../src/presets/index.js";
 import { passkey } from "../../src/presets/passkey.js";
 import { authSchema } from "../../src/schema.js";
 import { adaptersWith } from "../support/adapters.js";

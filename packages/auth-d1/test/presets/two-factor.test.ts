@@ -5,7 +5,7 @@
 import { env } from "cloudflare:test";
 import { Secret, TOTP, URI } from "otpauth";
 import { describe, expect, it } from "vitest";
-import { presets } from "../../src/presets/index.js";
+import * as presets from "../../src/presets/index.js";
 import { adaptersWith, lastMailTo } from "../support/adapters.js";
 import { TestClient, uniqueEmail, type JsonResponse } from "../support/client.js";
 

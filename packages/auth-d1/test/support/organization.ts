@@ -6,7 +6,7 @@ import { env } from "cloudflare:test";
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
 import { expect } from "vitest";
-import { presets } from "../../src/presets/index.js";
+import * as presets from "../../src/presets/index.js";
 import { adaptersWith } from "./adapters.js";
 import { TestClient, uniqueEmail } from "./client.js";
 

@@ -8,7 +8,7 @@ import { createAuthClient } from "../../src/client.js";
 import { createAuth as createDrizzleAuth } from "../../src/drizzle.js";
 import type { AuthD1Env } from "../../src/env.js";
 import { createAuth as createKyselyAuth } from "../../src/kysely.js";
-import { presets } from "../../src/presets/index.js";
+import * as presets from "../../src/presets/index.js";
 import { passkey } from "../../src/presets/passkey.js";
 
 declare const env: AuthD1Env;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { AuthD1Options, AuthEmail } from "@acme/auth-d1";
-import { presets } from "@acme/auth-d1/presets";
+import * as presets from "@acme/auth-d1/presets";
 import { passkey } from "@acme/auth-d1/presets/passkey";
 
 /** Mail the Workers would have sent, for the smoke test to read. */
