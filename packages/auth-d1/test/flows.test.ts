@@ -2,13 +2,10 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { adapters, lastMailTo } from "./support/adapters.js";
 import { TestClient, uniqueEmail } from "./support/client.js";
+import { rows } from "./support/d1.js";
 
 const PASSWORD = "correct horse battery staple";
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
-}
 
 async function userRow(email: string) {
   return (await rows<Record<string, unknown>>("SELECT * FROM user WHERE email = ?", email))[0];

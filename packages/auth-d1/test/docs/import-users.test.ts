@@ -13,6 +13,7 @@ import { createAuth, type AuthD1Options } from "../../src/drizzle.js";
 import type { AuthEmail } from "../../src/mail.js";
 import { lastMailTo } from "../support/adapters.js";
 import { TestClient, uniqueEmail } from "../support/client.js";
+import { rows } from "../support/d1.js";
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const run = crypto.randomUUID().slice(0, 8);
@@ -90,10 +91,6 @@ const withGitHub = { ...env, GITHUB_CLIENT_ID: "test-client-id", GITHUB_CLIENT_S
 
 let batch: ImportBatch;
 let firstRun: { users: number; accounts: number };
-
-async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
-}
 
 beforeAll(async () => {
   // Someone signed up with this address before the import.

@@ -3,15 +3,12 @@ import { describe, expect, it } from "vitest";
 import * as presets from "../../src/presets/index.js";
 import { adaptersWith } from "../support/adapters.js";
 import { TestClient, uniqueEmail, type JsonResponse } from "../support/client.js";
+import { rows } from "../support/d1.js";
 
 const PASSWORD = "correct horse battery staple";
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const both = adaptersWith((sendEmail) => ({ sendEmail, plugins: [presets.admin()] }));
-
-async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
-}
 
 async function userRow(id: string): Promise<Record<string, unknown> | undefined> {
   return (await rows("SELECT * FROM user WHERE id = ?", id))[0];

@@ -1,10 +1,10 @@
 import { Buffer } from "node:buffer";
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { passkey } from "../../src/presets/passkey.js";
 import { adaptersWith } from "../support/adapters.js";
 import { SoftAuthenticator, type CeremonyOverrides } from "../support/authenticator.js";
 import { ORIGIN, TestClient, uniqueEmail, type AuthHandler, type JsonResponse } from "../support/client.js";
+import { rows } from "../support/d1.js";
 
 const PASSWORD = "correct horse battery staple";
 const EVIL = "http://evil.example";
@@ -13,10 +13,6 @@ const both = adaptersWith((sendEmail) => ({ sendEmail, appName: "Acme", plugins:
 // Some apps turn better-auth's CSRF check off (native clients send no Origin): then nothing checks the
 // request's Origin header, and only the preset's pinned origin stands between a phishing page and a session.
 const withoutCSRF = adaptersWith((sendEmail) => ({ sendEmail, plugins: [passkey()], advanced: { disableCSRFCheck: true } }));
-
-async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
-}
 
 async function passkeyRows(userId: string): Promise<Record<string, unknown>[]> {
   return rows("SELECT * FROM passkey WHERE user_id = ? ORDER BY created_at", userId);

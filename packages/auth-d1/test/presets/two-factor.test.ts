@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as presets from "../../src/presets/index.js";
 import { adaptersWith, lastMailTo } from "../support/adapters.js";
 import { TestClient, uniqueEmail, type JsonResponse } from "../support/client.js";
+import { rows } from "../support/d1.js";
 
 const PASSWORD = "correct horse battery staple";
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -15,10 +16,6 @@ const BACKUP_CODE = /^[A-Za-z0-9]{5}-[A-Za-z0-9]{5}$/;
 
 const both = adaptersWith((sendEmail) => ({ appName: "Acme", sendEmail, plugins: [presets.twoFactor()] }));
 const ownIssuer = adaptersWith((sendEmail) => ({ appName: "Acme", sendEmail, plugins: [presets.twoFactor({ issuer: "Acme-Security" })] }));
-
-async function rows<T = Record<string, any>>(sql: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
-}
 
 async function twoFactorRow(userId: string) {
   return (await rows("SELECT * FROM two_factor WHERE user_id = ?", userId))[0];

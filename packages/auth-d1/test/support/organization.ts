@@ -2,12 +2,12 @@
  * presets.organization as its tests configure it (teams and run-time roles on), and the people they need:
  * a signed-up user, an owner with a fresh organization, a member who joined by invitation.
  */
-import { env } from "cloudflare:test";
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
 import { expect } from "vitest";
 import * as presets from "../../src/presets/index.js";
 import { adaptersWith } from "./adapters.js";
+import { rows } from "./d1.js";
 import { TestClient, uniqueEmail } from "./client.js";
 
 export const PASSWORD = "correct horse battery staple";
@@ -30,9 +30,7 @@ export function organizationAdapters() {
   }));
 }
 
-export async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
-}
+export { rows };
 
 export async function one<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T | undefined> {
   return (await rows<T>(sql, ...params))[0];
