@@ -73,7 +73,6 @@ export function buildBetterAuthOptions(
     secret: resolved.secret,
     secrets: resolved.secrets,
     baseURL: resolved.baseURL,
-    trustedOrigins: resolved.trustedOrigins,
     emailAndPassword: {
       enabled: true,
       revokeSessionsOnPasswordReset: true,
