@@ -13,6 +13,8 @@ export default defineConfig(async () => {
         {
           plugins: [
             cloudflareTest({
+              // A Worker for tests that need separate requests to one isolate (`exports.default.fetch`).
+              main: "./test/fixtures/isolate-worker.ts",
               miniflare: {
                 compatibilityDate: "2026-11-01",
                 compatibilityFlags: ["nodejs_compat"],

@@ -15,7 +15,7 @@ export type { AuthD1Env } from "./env.js";
 export type { AuthD1Options } from "./options.js";
 export type { AuthEmail } from "./mail.js";
 export { kyselyD1Adapter, type KyselyD1Adapter } from "./kysely/adapter.js";
-export { AuthD1Dialect } from "./kysely/d1-dialect.js";
+export { D1Dialect } from "./kysely/d1-dialect.js";
 export { D1Introspector } from "./kysely/d1-introspector.js";
 export { FieldCasePlugin } from "./kysely/field-case-plugin.js";
 

@@ -8,7 +8,7 @@ import { kyselyAdapter } from "@better-auth/kysely-adapter";
 import { getAuthTables } from "better-auth/db";
 import { Kysely } from "kysely";
 import type { D1DatabaseBinding } from "../env.js";
-import { AuthD1Dialect } from "./d1-dialect.js";
+import { D1Dialect } from "./d1-dialect.js";
 import { FieldCasePlugin } from "./field-case-plugin.js";
 
 /** The better-auth database option `kyselyD1Adapter` returns. */
@@ -27,7 +27,7 @@ export type KyselyD1Adapter = ReturnType<typeof kyselyAdapter>;
 export function kyselyD1Adapter(database: D1DatabaseBinding): KyselyD1Adapter {
   const plugin = new FieldCasePlugin();
   // kysely-d1 types the binding as workers-types' D1Database; ours is the structural subset it uses.
-  const dialect = new AuthD1Dialect({ database: database as ConstructorParameters<typeof AuthD1Dialect>[0]["database"] });
+  const dialect = new D1Dialect({ database: database as ConstructorParameters<typeof D1Dialect>[0]["database"] });
   const db = new Kysely<any>({ dialect, plugins: [plugin] });
   const create = kyselyAdapter(db, { type: "sqlite", transaction: false });
   return ((options: BetterAuthOptions) => {

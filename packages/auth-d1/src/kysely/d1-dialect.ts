@@ -1,22 +1,42 @@
 /**
- * kysely-d1's dialect with a D1-aware introspector.
+ * kysely-d1's dialect, fitted for D1: a D1-aware introspector, and no single-connection lock.
  *
  * @module
  */
-import type { DatabaseIntrospector, Kysely } from "kysely";
-import { D1Dialect } from "kysely-d1";
+import { SqliteAdapter, type DatabaseIntrospector, type DialectAdapter, type Kysely } from "kysely";
+import { D1Dialect as KyselyD1Dialect } from "kysely-d1";
 import { D1Introspector } from "./d1-introspector.js";
 
 /**
- * `D1Dialect` from kysely-d1, whose introspector (Kysely's generic SQLite one) fails on D1 with SQLITE_AUTH,
- * fitted with {@link D1Introspector}. Migrations and better-auth's schema check work through it.
+ * SQLite's SQL, but many connections. Kysely 0.29 queues every query of an instance behind one lock when the
+ * adapter says it supports a single connection, as the SQLite adapter does. D1 is a remote service with no
+ * such limit, and a Worker shares one instance between concurrent requests: the lock ran their queries one at
+ * a time, and a request that ended while holding it (one failed query among parallel ones) left it held for
+ * every later request in the isolate.
+ */
+class D1Adapter extends SqliteAdapter {
+  override get supportsMultipleConnections(): boolean {
+    return true;
+  }
+}
+
+/**
+ * kysely-d1's `D1Dialect` with {@link D1Introspector} (Kysely's generic SQLite one fails on D1 with
+ * SQLITE_AUTH) and without Kysely's single-connection lock, so concurrent requests in one isolate query D1
+ * in parallel and a failed request cannot stall the next. Migrations and better-auth's schema check work
+ * through it.
  *
  * @example
  * ```ts
- * const db = new Kysely<Database>({ dialect: new AuthD1Dialect({ database: env.DB }) });
+ * import { D1Dialect } from "@acme/auth-d1/kysely";
+ * const db = new Kysely<Database>({ dialect: new D1Dialect({ database: env.DB }) });
  * ```
  */
-export class AuthD1Dialect extends D1Dialect {
+export class D1Dialect extends KyselyD1Dialect {
+  override createAdapter(): DialectAdapter {
+    return new D1Adapter();
+  }
+
   override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return new D1Introspector(db);
   }
