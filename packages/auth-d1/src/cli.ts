@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { copyMigrations } from "./migrations.js";
+import { copyMigrations } from "./copy-migrations.js";
 
 const USAGE = `usage: auth-d1 migrations [dir]
 

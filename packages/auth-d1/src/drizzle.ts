@@ -4,42 +4,37 @@
  *
  * @module
  */
-import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { betterAuth } from "better-auth/minimal";
 import type { Auth } from "better-auth";
-import { drizzle } from "drizzle-orm/d1";
-import { readAuthEnv, type AuthD1Env, type D1DatabaseBinding } from "./env.js";
-import { memoizeByEnv } from "./memo.js";
-import { buildBetterAuthOptions, type AuthD1Options, type ResolvedBetterAuthOptions } from "./options.js";
-import { authSchema } from "./schema.js";
+import { drizzleD1Adapter } from "./drizzle/adapter.js";
+import type { AuthD1Env } from "./env.js";
+import { authFactory } from "./factory.js";
+import type { AuthD1Options, ResolvedBetterAuthOptions } from "./options.js";
 
 export type { AuthD1Env } from "./env.js";
 export type { AuthD1Options } from "./options.js";
 export type { AuthEmail } from "./mail.js";
-
-/** The better-auth database option `drizzleD1Adapter` returns. */
-export type DrizzleD1Adapter = ReturnType<typeof drizzleAdapter>;
+export { drizzleD1Adapter, type DrizzleD1Adapter } from "./drizzle/adapter.js";
 
 /**
- * better-auth's drizzle adapter over drizzle-orm's D1 driver, with transactions off (D1 refuses `BEGIN`).
- * `tables` defaults to this package's schema; pass your own tables and `relations()` when you extend it.
+ * What the drizzle entry's `createAuth` accepts: {@link AuthD1Options} and the tables to use.
  *
  * @example
  * ```ts
  * import { authSchema } from "@acme/auth-d1/schema";
- * const auth = betterAuth({ database: drizzleD1Adapter(env.DB, { ...authSchema, ...myTables }), ...options });
+ * const options = { schema: { ...authSchema, user: myUserTable } } satisfies DrizzleAuthD1Options;
  * ```
  */
-export function drizzleD1Adapter(database: D1DatabaseBinding, tables: Record<string, unknown> = authSchema): DrizzleD1Adapter {
-  // drizzle-orm types the binding as workers-types' D1Database; ours is the structural subset it uses.
-  const db = drizzle(database as Parameters<typeof drizzle>[0], { schema: tables });
-  return drizzleAdapter(db, { provider: "sqlite", schema: tables, transaction: false });
+export interface DrizzleAuthD1Options extends AuthD1Options {
+  /**
+   * The tables and relations the drizzle adapter reads and writes, when you add columns or tables
+   * (`{ ...authSchema, user: myUserTable }`). Defaults to `authSchema` from `@acme/auth-d1/schema`.
+   */
+  schema?: Record<string, unknown>;
 }
 
-const build = memoizeByEnv((env: object, options: AuthD1Options | undefined) => {
-  const opts = options ?? {};
-  const resolved = readAuthEnv(env, { binding: opts.binding });
-  return betterAuth(buildBetterAuthOptions(resolved, drizzleD1Adapter(resolved.database, opts.schema), opts));
+const build = authFactory<DrizzleAuthD1Options>({
+  adapter: (database, options) => drizzleD1Adapter(database, options.schema),
+  entryOptions: ["schema"],
 });
 
 /**
@@ -57,6 +52,6 @@ const build = memoizeByEnv((env: object, options: AuthD1Options | undefined) => 
  * } satisfies ExportedHandler<Env>;
  * ```
  */
-export function createAuth<const O extends AuthD1Options = {}>(env: AuthD1Env, options?: O): Auth<ResolvedBetterAuthOptions<O>> {
+export function createAuth<const O extends DrizzleAuthD1Options = {}>(env: AuthD1Env, options?: O): Auth<ResolvedBetterAuthOptions<O>> {
   return build(env, options) as unknown as Auth<ResolvedBetterAuthOptions<O>>;
 }

@@ -1,9 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createAuth as createDrizzleAuth } from "./drizzle.js";
 import { readAuthEnv } from "./env.js";
 import { AuthD1Error, isAuthD1Error, type AuthD1ErrorCode } from "./errors.js";
-import { createAuth as createKyselyAuth } from "./kysely.js";
+import { factories } from "../test/support/adapters.js";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
 
@@ -76,8 +75,8 @@ describe("readAuthEnv", () => {
 });
 
 describe.each([
-  ["drizzle", createDrizzleAuth],
-  ["kysely", createKyselyAuth],
+  ["drizzle", factories.drizzle],
+  ["kysely", factories.kysely],
 ] as const)("%s createAuth", (_name, createAuth) => {
   it("throws the typed error at creation, before any request", () => {
     expect(codeOf(() => createAuth({ DB: env.DB }))).toBe("SECRET_MISSING");

@@ -34,6 +34,8 @@ export interface AuthD1Env {
   BETTER_AUTH_URL?: string;
   /** Comma-separated extra origins allowed to call the auth endpoints (a separate front end). */
   TRUSTED_ORIGINS?: string;
+  /** Comma-separated user ids that `presets.admin` treats as admins whatever their role: the first admin. */
+  AUTH_ADMIN_USER_IDS?: string;
   GOOGLE_CLIENT_ID?: string;
   GOOGLE_CLIENT_SECRET?: string;
   GITHUB_CLIENT_ID?: string;
@@ -53,6 +55,7 @@ export interface ResolvedAuthEnv {
   secrets: Array<{ version: number; value: string }> | undefined;
   baseURL: string | undefined;
   trustedOrigins: string[];
+  adminUserIds: string[];
   google: SocialCredentials | undefined;
   github: SocialCredentials | undefined;
 }
@@ -83,10 +86,7 @@ export function readAuthEnv(env: unknown, options: ReadAuthEnvOptions = {}): Res
   const { secret, secrets } = readSecrets(vars);
   const baseURL = optionalString(vars, "BETTER_AUTH_URL");
   if (baseURL !== undefined) assertHttpURL(baseURL, "BETTER_AUTH_URL");
-  const trustedOrigins = (optionalString(vars, "TRUSTED_ORIGINS") ?? "")
-    .split(",")
-    .map((origin) => origin.trim())
-    .filter((origin) => origin.length > 0);
+  const trustedOrigins = commaList(vars, "TRUSTED_ORIGINS");
   for (const origin of trustedOrigins) assertHttpURL(origin, "TRUSTED_ORIGINS");
   return {
     database,
@@ -94,6 +94,7 @@ export function readAuthEnv(env: unknown, options: ReadAuthEnvOptions = {}): Res
     secrets,
     baseURL,
     trustedOrigins,
+    adminUserIds: commaList(vars, "AUTH_ADMIN_USER_IDS"),
     google: readSocial(vars, "GOOGLE"),
     github: readSocial(vars, "GITHUB"),
   };
@@ -175,6 +176,14 @@ function readSocial(vars: Record<string, unknown>, prefix: "GOOGLE" | "GITHUB"):
     throw new AuthD1Error("SOCIAL_PROVIDER_INCOMPLETE", `${missing} is missing while its pair is set. Set both (\`wrangler secret put ${missing}\`) or neither.`);
   }
   return { clientId, clientSecret };
+}
+
+/** A comma-separated env var as its trimmed, non-empty entries. */
+function commaList(vars: Record<string, unknown>, key: string): string[] {
+  return (optionalString(vars, key) ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
 }
 
 /** An env var as a trimmed string; empty counts as unset. */

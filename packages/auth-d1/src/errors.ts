@@ -18,6 +18,23 @@ export const AUTH_D1_ERROR_CODES = {
   OPTIONS_INVALID: "An option passed to createAuth cannot be used on Cloudflare D1.",
 } as const;
 
+/**
+ * Codes a request can be answered with by this package (not by better-auth), in the JSON body's `code`.
+ *
+ * @example
+ * ```ts
+ * const { code } = await res.json();
+ * if (code === "FIELD_TOO_LONG") showError(AUTH_D1_REQUEST_ERROR_CODES.FIELD_TOO_LONG);
+ * ```
+ */
+export const AUTH_D1_REQUEST_ERROR_CODES = {
+  PAYLOAD_TOO_LARGE: "The request body is larger than the limit (413).",
+  FIELD_TOO_LONG: "A name, email or image URL is longer than the limit (400).",
+} as const;
+
+/** A code a request can be answered with by this package. */
+export type AuthD1RequestErrorCode = keyof typeof AUTH_D1_REQUEST_ERROR_CODES;
+
 /** A stable, documented error code. */
 export type AuthD1ErrorCode = keyof typeof AUTH_D1_ERROR_CODES;
 

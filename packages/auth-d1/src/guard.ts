@@ -5,6 +5,7 @@
  */
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError } from "better-auth/api";
+import { AUTH_D1_REQUEST_ERROR_CODES, type AuthD1RequestErrorCode } from "./errors.js";
 
 /** Limits on what a request may write. */
 export interface InputLimits {
@@ -17,6 +18,11 @@ export interface InputLimits {
 }
 
 const EMAIL_MAX_LENGTH = 254;
+
+/** The guard's codes in the shape better-auth plugins declare as `$ERROR_CODES`. */
+const GUARD_ERROR_CODES = Object.fromEntries(
+  Object.entries(AUTH_D1_REQUEST_ERROR_CODES).map(([code, message]) => [code, { code, message }]),
+) as { [K in AuthD1RequestErrorCode]: { readonly code: K; message: string } };
 
 /**
  * A plugin `createAuth` always adds. Without it a 1 MB name is stored as is: local D1 takes it, and a
@@ -34,7 +40,7 @@ export function inputGuard(limits: InputLimits = {}): BetterAuthPlugin {
       const value = user[field];
       if (typeof value === "string" && value.length > max) {
         throw new APIError("BAD_REQUEST", {
-          code: "FIELD_TOO_LONG",
+          code: GUARD_ERROR_CODES.FIELD_TOO_LONG.code,
           message: `${field} has ${value.length} characters; at most ${max} are allowed.`,
         });
       }
@@ -42,10 +48,11 @@ export function inputGuard(limits: InputLimits = {}): BetterAuthPlugin {
   };
   return {
     id: "auth-d1-input-guard",
+    $ERROR_CODES: GUARD_ERROR_CODES,
     async onRequest(request) {
       if (await bodyExceeds(request, maxBodyBytes)) {
         const message = `The request body is larger than ${maxBodyBytes} bytes.`;
-        return { response: Response.json({ code: "PAYLOAD_TOO_LARGE", message }, { status: 413 }) };
+        return { response: Response.json({ code: GUARD_ERROR_CODES.PAYLOAD_TOO_LARGE.code, message }, { status: 413 }) };
       }
     },
     init() {

@@ -4,7 +4,15 @@
  *
  * @module
  */
-export { AUTH_D1_ERROR_CODES, AuthD1Error, isAuthD1Error, type AuthD1ErrorCode, type AuthD1ErrorOptions } from "./errors.js";
+export {
+  AUTH_D1_ERROR_CODES,
+  AUTH_D1_REQUEST_ERROR_CODES,
+  AuthD1Error,
+  isAuthD1Error,
+  type AuthD1ErrorCode,
+  type AuthD1ErrorOptions,
+  type AuthD1RequestErrorCode,
+} from "./errors.js";
 export { readAuthEnv, type AuthD1Env, type D1DatabaseBinding, type ReadAuthEnvOptions, type ResolvedAuthEnv, type SocialCredentials } from "./env.js";
 export type { AuthD1Options, AuthD1OwnOptions, ResolvedBetterAuthOptions } from "./options.js";
 export type { AuthEmail, AuthEmailKind, InvitationEmail, LinkEmail, OTPEmail, SendEmail } from "./mail.js";

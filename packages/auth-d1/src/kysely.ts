@@ -1,15 +1,15 @@
 /**
- * `createAuth(env)` through Kysely: kysely-d1 with a D1-aware introspector and a reversible case plugin.
+ * `createAuth(env)` through Kysely: kysely-d1 with a D1-aware dialect and a reversible case plugin.
  * Swap the import for `@acme/auth-d1/drizzle` and nothing else changes.
  *
  * @module
  */
 import type { Auth } from "better-auth";
-import { betterAuth } from "better-auth/minimal";
-import { readAuthEnv, type AuthD1Env } from "./env.js";
+import type { AuthD1Env } from "./env.js";
+import { AuthD1Error } from "./errors.js";
+import { authFactory } from "./factory.js";
 import { kyselyD1Adapter } from "./kysely/adapter.js";
-import { memoizeByEnv } from "./memo.js";
-import { buildBetterAuthOptions, type AuthD1Options, type ResolvedBetterAuthOptions } from "./options.js";
+import type { AuthD1Options, ResolvedBetterAuthOptions } from "./options.js";
 
 export type { AuthD1Env } from "./env.js";
 export type { AuthD1Options } from "./options.js";
@@ -19,10 +19,16 @@ export { D1Dialect } from "./kysely/d1-dialect.js";
 export { D1Introspector } from "./kysely/d1-introspector.js";
 export { FieldCasePlugin } from "./kysely/field-case-plugin.js";
 
-const build = memoizeByEnv((env: object, options: AuthD1Options | undefined) => {
-  const opts = options ?? {};
-  const resolved = readAuthEnv(env, { binding: opts.binding });
-  return betterAuth(buildBetterAuthOptions(resolved, kyselyD1Adapter(resolved.database), opts));
+const build = authFactory<AuthD1Options>({
+  adapter(database, options) {
+    if ("schema" in options) {
+      throw new AuthD1Error(
+        "OPTIONS_INVALID",
+        "`schema` is an option of the drizzle entry (@acme/auth-d1/drizzle). The Kysely entry maps every field to its snake_case column by itself: remove `schema`.",
+      );
+    }
+    return kyselyD1Adapter(database);
+  },
 });
 
 /**
@@ -40,6 +46,6 @@ const build = memoizeByEnv((env: object, options: AuthD1Options | undefined) => 
  * } satisfies ExportedHandler<Env>;
  * ```
  */
-export function createAuth<const O extends AuthD1Options = {}>(env: AuthD1Env, options?: O): Auth<ResolvedBetterAuthOptions<O>> {
+export function createAuth<const O extends AuthD1Options & { schema?: never } = {}>(env: AuthD1Env, options?: O): Auth<ResolvedBetterAuthOptions<O>> {
   return build(env, options) as unknown as Auth<ResolvedBetterAuthOptions<O>>;
 }

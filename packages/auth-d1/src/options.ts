@@ -8,7 +8,7 @@ import type { ResolvedAuthEnv } from "./env.js";
 import { AuthD1Error } from "./errors.js";
 import { inputGuard, type InputLimits } from "./guard.js";
 import { linkEmail, type SendEmail } from "./mail.js";
-import { resolvePresets } from "./presets/configure.js";
+import { resolvePresets } from "./preset.js";
 
 /** Our own options, next to better-auth's. */
 export interface AuthD1OwnOptions {
@@ -18,12 +18,6 @@ export interface AuthD1OwnOptions {
   binding?: string;
   /** Request body and field length limits; see {@link InputLimits} for the defaults. */
   limits?: InputLimits;
-  /**
-   * Drizzle entry only: the tables and relations the drizzle adapter reads and writes, when you add columns
-   * or tables (`{ ...authSchema, user: myUserTable }`). Defaults to `authSchema`. The Kysely entry needs no
-   * table definitions (its case plugin maps any field to its snake_case column) and ignores this.
-   */
-  schema?: Record<string, unknown>;
 }
 
 /**
@@ -40,7 +34,7 @@ export interface AuthD1OwnOptions {
 export interface AuthD1Options extends Omit<BetterAuthOptions, "database" | "secret" | "secrets">, AuthD1OwnOptions {}
 
 /** The better-auth options `createAuth(env, options)` ends up with, as types see them. */
-export type ResolvedBetterAuthOptions<O extends AuthD1Options> = Omit<O, keyof AuthD1OwnOptions> & {
+export type ResolvedBetterAuthOptions<O extends AuthD1Options> = Omit<O, keyof AuthD1OwnOptions | "schema"> & {
   emailAndPassword: { enabled: true };
 };
 
@@ -56,7 +50,7 @@ export function buildBetterAuthOptions(
   database: NonNullable<BetterAuthOptions["database"]>,
   options: AuthD1Options,
 ): BetterAuthOptions {
-  const { sendEmail, binding: _binding, limits, schema: _schema, ...userOptions } = options;
+  const { sendEmail, binding: _binding, limits, ...userOptions } = options;
   if ("database" in userOptions || "secret" in userOptions || "secrets" in userOptions) {
     throw new AuthD1Error(
       "OPTIONS_INVALID",
@@ -100,11 +94,18 @@ export function buildBetterAuthOptions(
   const trustedOrigins = mergeTrustedOrigins(resolved.trustedOrigins, userOptions.trustedOrigins);
   const plugins = resolvePresets(merged.plugins ?? [], {
     baseURL: resolved.baseURL,
-    trustedOrigins: Array.isArray(trustedOrigins) ? trustedOrigins : resolved.trustedOrigins,
+    origin: resolved.baseURL && new URL(resolved.baseURL).origin,
+    trustedOrigins: originsOf(Array.isArray(trustedOrigins) ? trustedOrigins : resolved.trustedOrigins),
     appName: merged.appName,
     sendEmail,
+    adminUserIds: resolved.adminUserIds,
   });
   return { ...merged, trustedOrigins, plugins: [inputGuard(limits), ...plugins] };
+}
+
+/** The origins of the URLs that parse; patterns such as `https://*.example.com` are left out. */
+function originsOf(urls: string[]): string[] {
+  return urls.filter((url) => URL.canParse(url)).map((url) => new URL(url).origin);
 }
 
 /**

@@ -20,7 +20,7 @@ function isoDate(name: string) {
 }
 
 /** Users. */
-export const user = sqliteTable("user", {
+export const userTable = sqliteTable("user", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   email: text("email").notNull().unique(),
@@ -38,7 +38,7 @@ export const user = sqliteTable("user", {
 });
 
 /** Sessions, one row per signed-in device. */
-export const session = sqliteTable(
+export const sessionTable = sqliteTable(
   "session",
   {
     id: text("id").primaryKey(),
@@ -50,7 +50,7 @@ export const session = sqliteTable(
     userAgent: text("user_agent"),
     userId: text("user_id")
       .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
+      .references(() => userTable.id, { onDelete: "cascade" }),
     // presets.organization
     activeOrganizationId: text("active_organization_id"),
     activeTeamId: text("active_team_id"),
@@ -61,7 +61,7 @@ export const session = sqliteTable(
 );
 
 /** Credentials and linked social accounts. */
-export const account = sqliteTable(
+export const accountTable = sqliteTable(
   "account",
   {
     id: text("id").primaryKey(),
@@ -69,7 +69,7 @@ export const account = sqliteTable(
     providerId: text("provider_id").notNull(),
     userId: text("user_id")
       .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
+      .references(() => userTable.id, { onDelete: "cascade" }),
     accessToken: text("access_token"),
     refreshToken: text("refresh_token"),
     idToken: text("id_token"),
@@ -84,7 +84,7 @@ export const account = sqliteTable(
 );
 
 /** Email verification, password reset and other one-time tokens. */
-export const verification = sqliteTable(
+export const verificationTable = sqliteTable(
   "verification",
   {
     id: text("id").primaryKey(),
@@ -98,7 +98,7 @@ export const verification = sqliteTable(
 );
 
 /** Rate-limit counters. D1, not KV: KV is eventually consistent and cannot increment atomically. */
-export const rateLimit = sqliteTable("rate_limit", {
+export const rateLimitTable = sqliteTable("rate_limit", {
   id: text("id").primaryKey(),
   key: text("key").notNull().unique(),
   count: integer("count").notNull(),
@@ -106,7 +106,7 @@ export const rateLimit = sqliteTable("rate_limit", {
 });
 
 /** presets.twoFactor: the TOTP secret and backup codes, both encrypted by better-auth. */
-export const twoFactor = sqliteTable(
+export const twoFactorTable = sqliteTable(
   "two_factor",
   {
     id: text("id").primaryKey(),
@@ -114,7 +114,7 @@ export const twoFactor = sqliteTable(
     backupCodes: text("backup_codes").notNull(),
     userId: text("user_id")
       .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
+      .references(() => userTable.id, { onDelete: "cascade" }),
     verified: integer("verified", { mode: "boolean" }).default(true),
     failedVerificationCount: integer("failed_verification_count").default(0),
     lockedUntil: isoDate("locked_until"),
@@ -123,7 +123,7 @@ export const twoFactor = sqliteTable(
 );
 
 /** presets.organization */
-export const organization = sqliteTable("organization", {
+export const organizationTable = sqliteTable("organization", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   slug: text("slug").notNull().unique(),
@@ -133,13 +133,13 @@ export const organization = sqliteTable("organization", {
 });
 
 /** presets.organization with `dynamicAccessControl`: roles defined at run time, per organization. */
-export const organizationRole = sqliteTable(
+export const organizationRoleTable = sqliteTable(
   "organization_role",
   {
     id: text("id").primaryKey(),
     organizationId: text("organization_id")
       .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+      .references(() => organizationTable.id, { onDelete: "cascade" }),
     role: text("role").notNull(),
     permission: text("permission").notNull(),
     createdAt: isoDate("created_at").notNull().default(isoNow),
@@ -149,7 +149,7 @@ export const organizationRole = sqliteTable(
 );
 
 /** presets.organization with `teams` */
-export const team = sqliteTable(
+export const teamTable = sqliteTable(
   "team",
   {
     id: text("id").primaryKey(),
@@ -157,7 +157,7 @@ export const team = sqliteTable(
     memberCount: integer("member_count").notNull().default(0),
     organizationId: text("organization_id")
       .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+      .references(() => organizationTable.id, { onDelete: "cascade" }),
     createdAt: isoDate("created_at").notNull(),
     updatedAt: isoDate("updated_at"),
   },
@@ -165,16 +165,16 @@ export const team = sqliteTable(
 );
 
 /** presets.organization with `teams` */
-export const teamMember = sqliteTable(
+export const teamMemberTable = sqliteTable(
   "team_member",
   {
     id: text("id").primaryKey(),
     teamId: text("team_id")
       .notNull()
-      .references(() => team.id, { onDelete: "cascade" }),
+      .references(() => teamTable.id, { onDelete: "cascade" }),
     userId: text("user_id")
       .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
+      .references(() => userTable.id, { onDelete: "cascade" }),
     membershipKey: text("membership_key").unique(),
     createdAt: isoDate("created_at"),
   },
@@ -182,16 +182,16 @@ export const teamMember = sqliteTable(
 );
 
 /** presets.organization */
-export const member = sqliteTable(
+export const memberTable = sqliteTable(
   "member",
   {
     id: text("id").primaryKey(),
     organizationId: text("organization_id")
       .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+      .references(() => organizationTable.id, { onDelete: "cascade" }),
     userId: text("user_id")
       .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
+      .references(() => userTable.id, { onDelete: "cascade" }),
     role: text("role").notNull().default("member"),
     createdAt: isoDate("created_at").notNull(),
   },
@@ -199,13 +199,13 @@ export const member = sqliteTable(
 );
 
 /** presets.organization */
-export const invitation = sqliteTable(
+export const invitationTable = sqliteTable(
   "invitation",
   {
     id: text("id").primaryKey(),
     organizationId: text("organization_id")
       .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+      .references(() => organizationTable.id, { onDelete: "cascade" }),
     email: text("email").notNull(),
     role: text("role"),
     teamId: text("team_id"),
@@ -214,13 +214,13 @@ export const invitation = sqliteTable(
     createdAt: isoDate("created_at").notNull().default(isoNow),
     inviterId: text("inviter_id")
       .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
+      .references(() => userTable.id, { onDelete: "cascade" }),
   },
   (table) => [index("invitation_organization_id_idx").on(table.organizationId), index("invitation_email_idx").on(table.email)],
 );
 
 /** presets.passkey: WebAuthn credentials. */
-export const passkey = sqliteTable(
+export const passkeyTable = sqliteTable(
   "passkey",
   {
     id: text("id").primaryKey(),
@@ -228,7 +228,7 @@ export const passkey = sqliteTable(
     publicKey: text("public_key").notNull(),
     userId: text("user_id")
       .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
+      .references(() => userTable.id, { onDelete: "cascade" }),
     credentialID: text("credential_id").notNull(),
     counter: integer("counter").notNull(),
     deviceType: text("device_type").notNull(),
@@ -241,7 +241,7 @@ export const passkey = sqliteTable(
 );
 
 /** presets.jwt: signing keys, the private half encrypted by better-auth. */
-export const jwks = sqliteTable("jwks", {
+export const jwksTable = sqliteTable("jwks", {
   id: text("id").primaryKey(),
   publicKey: text("public_key").notNull(),
   privateKey: text("private_key").notNull(),
@@ -252,79 +252,79 @@ export const jwks = sqliteTable("jwks", {
 });
 
 // Relation keys follow better-auth's drizzle adapter: a model's name for one, the name plus "s" for many.
-export const userRelations = relations(user, ({ many }) => ({
-  sessions: many(session),
-  accounts: many(account),
-  twoFactors: many(twoFactor),
-  passkeys: many(passkey),
-  members: many(member),
-  invitations: many(invitation),
-  teamMembers: many(teamMember),
+export const userRelations = relations(userTable, ({ many }) => ({
+  sessions: many(sessionTable),
+  accounts: many(accountTable),
+  twoFactors: many(twoFactorTable),
+  passkeys: many(passkeyTable),
+  members: many(memberTable),
+  invitations: many(invitationTable),
+  teamMembers: many(teamMemberTable),
 }));
 
-export const sessionRelations = relations(session, ({ one }) => ({
-  user: one(user, { fields: [session.userId], references: [user.id] }),
+export const sessionRelations = relations(sessionTable, ({ one }) => ({
+  user: one(userTable, { fields: [sessionTable.userId], references: [userTable.id] }),
 }));
 
-export const accountRelations = relations(account, ({ one }) => ({
-  user: one(user, { fields: [account.userId], references: [user.id] }),
+export const accountRelations = relations(accountTable, ({ one }) => ({
+  user: one(userTable, { fields: [accountTable.userId], references: [userTable.id] }),
 }));
 
-export const twoFactorRelations = relations(twoFactor, ({ one }) => ({
-  user: one(user, { fields: [twoFactor.userId], references: [user.id] }),
+export const twoFactorRelations = relations(twoFactorTable, ({ one }) => ({
+  user: one(userTable, { fields: [twoFactorTable.userId], references: [userTable.id] }),
 }));
 
-export const organizationRelations = relations(organization, ({ many }) => ({
-  members: many(member),
-  invitations: many(invitation),
-  teams: many(team),
-  organizationRoles: many(organizationRole),
+export const organizationRelations = relations(organizationTable, ({ many }) => ({
+  members: many(memberTable),
+  invitations: many(invitationTable),
+  teams: many(teamTable),
+  organizationRoles: many(organizationRoleTable),
 }));
 
-export const organizationRoleRelations = relations(organizationRole, ({ one }) => ({
-  organization: one(organization, { fields: [organizationRole.organizationId], references: [organization.id] }),
+export const organizationRoleRelations = relations(organizationRoleTable, ({ one }) => ({
+  organization: one(organizationTable, { fields: [organizationRoleTable.organizationId], references: [organizationTable.id] }),
 }));
 
-export const teamRelations = relations(team, ({ one, many }) => ({
-  organization: one(organization, { fields: [team.organizationId], references: [organization.id] }),
-  teamMembers: many(teamMember),
+export const teamRelations = relations(teamTable, ({ one, many }) => ({
+  organization: one(organizationTable, { fields: [teamTable.organizationId], references: [organizationTable.id] }),
+  teamMembers: many(teamMemberTable),
 }));
 
-export const teamMemberRelations = relations(teamMember, ({ one }) => ({
-  team: one(team, { fields: [teamMember.teamId], references: [team.id] }),
-  user: one(user, { fields: [teamMember.userId], references: [user.id] }),
+export const teamMemberRelations = relations(teamMemberTable, ({ one }) => ({
+  team: one(teamTable, { fields: [teamMemberTable.teamId], references: [teamTable.id] }),
+  user: one(userTable, { fields: [teamMemberTable.userId], references: [userTable.id] }),
 }));
 
-export const memberRelations = relations(member, ({ one }) => ({
-  organization: one(organization, { fields: [member.organizationId], references: [organization.id] }),
-  user: one(user, { fields: [member.userId], references: [user.id] }),
+export const memberRelations = relations(memberTable, ({ one }) => ({
+  organization: one(organizationTable, { fields: [memberTable.organizationId], references: [organizationTable.id] }),
+  user: one(userTable, { fields: [memberTable.userId], references: [userTable.id] }),
 }));
 
-export const invitationRelations = relations(invitation, ({ one }) => ({
-  organization: one(organization, { fields: [invitation.organizationId], references: [organization.id] }),
-  user: one(user, { fields: [invitation.inviterId], references: [user.id] }),
+export const invitationRelations = relations(invitationTable, ({ one }) => ({
+  organization: one(organizationTable, { fields: [invitationTable.organizationId], references: [organizationTable.id] }),
+  user: one(userTable, { fields: [invitationTable.inviterId], references: [userTable.id] }),
 }));
 
-export const passkeyRelations = relations(passkey, ({ one }) => ({
-  user: one(user, { fields: [passkey.userId], references: [user.id] }),
+export const passkeyRelations = relations(passkeyTable, ({ one }) => ({
+  user: one(userTable, { fields: [passkeyTable.userId], references: [userTable.id] }),
 }));
 
 /** Every table and relation above, as the one object `drizzle(db, { schema })` and better-auth's adapter take. */
 export const authSchema = {
-  user,
-  session,
-  account,
-  verification,
-  rateLimit,
-  twoFactor,
-  organization,
-  organizationRole,
-  team,
-  teamMember,
-  member,
-  invitation,
-  passkey,
-  jwks,
+  user: userTable,
+  session: sessionTable,
+  account: accountTable,
+  verification: verificationTable,
+  rateLimit: rateLimitTable,
+  twoFactor: twoFactorTable,
+  organization: organizationTable,
+  organizationRole: organizationRoleTable,
+  team: teamTable,
+  teamMember: teamMemberTable,
+  member: memberTable,
+  invitation: invitationTable,
+  passkey: passkeyTable,
+  jwks: jwksTable,
   userRelations,
   sessionRelations,
   accountRelations,

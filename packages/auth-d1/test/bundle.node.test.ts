@@ -52,6 +52,19 @@ describe.each([
   });
 });
 
+describe("a front end on @acme/auth-d1/client with one client preset", () => {
+  // Code each client plugin carries: its id or the paths it maps to methods.
+  const markers = { twoFactor: '"two-factor"', organization: '"/organization/get-full-organization"', admin: '"/admin/list-users"' };
+
+  it("bundles that preset and none of the others", async () => {
+    const bundle = await bundleLikeWrangler(join(PACKAGE_ROOT, "test", "fixtures", "client-two-factor.js"));
+    console.log(`[bundle] client with twoFactor: ${gzipSync(bundle.code).byteLength.toLocaleString("en")} bytes gzip`);
+    expect(bundle.code).toContain(markers.twoFactor);
+    expect(bundle.code).not.toContain(markers.organization);
+    expect(bundle.code).not.toContain(markers.admin);
+  }, 120_000);
+});
+
 /**
  * Bundles a Worker entry with the esbuild options wrangler 4 uses for `wrangler deploy`: its build conditions,
  * esbuild's browser platform (wrangler leaves `platform` unset) and so its `browser, module, main` main

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { copyMigrations } from "../src/migrations.js";
+import { copyMigrations } from "../src/copy-migrations.js";
 import { ensureBuilt, PACKAGE_ROOT } from "./fixtures/built-package.js";
 
 const SHIPPED_DIR = join(PACKAGE_ROOT, "migrations");

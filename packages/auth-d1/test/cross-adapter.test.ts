@@ -1,15 +1,14 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createAuth as createDrizzleAuth } from "../src/drizzle.js";
-import { createAuth as createKyselyAuth } from "../src/kysely.js";
+import { factories } from "./support/adapters.js";
 import { TestClient, uniqueEmail } from "./support/client.js";
 
 const PASSWORD = "correct horse battery staple";
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const pairs = [
-  ["drizzle", "kysely", createDrizzleAuth, createKyselyAuth],
-  ["kysely", "drizzle", createKyselyAuth, createDrizzleAuth],
+  ["drizzle", "kysely", factories.drizzle, factories.kysely],
+  ["kysely", "drizzle", factories.kysely, factories.drizzle],
 ] as const;
 
 describe.each(pairs)("written by %s, read by %s", (_writer, _reader, createWriter, createReader) => {

@@ -1,12 +1,15 @@
-import { exports } from "cloudflare:workers";
+import { exports as workerExports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ORIGIN, uniqueEmail } from "./support/client.js";
 
 const PASSWORD = "correct horse battery staple";
 
+// The package has no wrangler config to type its main module's exports from.
+const worker = (workerExports as unknown as { default: Fetcher }).default;
+
 // Each call is a separate request to one Worker isolate whose Kysely instances live at module scope.
 async function call(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`));
+  const res = await worker.fetch(new Request(`${ORIGIN}${path}`));
   return { status: res.status, body: await res.json() };
 }
 
@@ -24,7 +27,7 @@ describe("the Kysely entry's dialect in a shared isolate", () => {
   });
 
   it("runs the queries of concurrent requests at the same time", async () => {
-    const signUp = await exports.default.fetch(
+    const signUp = await worker.fetch(
       new Request(`${ORIGIN}/api/auth/sign-up/email`, {
         method: "POST",
         headers: { "content-type": "application/json", origin: ORIGIN },
@@ -32,13 +35,13 @@ describe("the Kysely entry's dialect in a shared isolate", () => {
       }),
     );
     expect(signUp.status).toBe(200);
-    const headers = { cookie: signUp.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ") };
+    const headers = { cookie: signUp.headers.getSetCookie().map((cookie: string) => cookie.split(";")[0]).join("; ") };
     await call("/gate/arm");
     // Two concurrent get-session requests through createAuth's Kysely entry; each D1 statement waits until
     // one of the other request is in flight beside it, which only happens if the two requests' queries overlap.
     const [a, b] = await Promise.all([
-      exports.default.fetch(new Request(`${ORIGIN}/api/auth/get-session`, { headers })),
-      exports.default.fetch(new Request(`${ORIGIN}/api/auth/get-session`, { headers })),
+      worker.fetch(new Request(`${ORIGIN}/api/auth/get-session`, { headers })),
+      worker.fetch(new Request(`${ORIGIN}/api/auth/get-session`, { headers })),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect((await a.json<{ user: { name: string } }>()).user.name).toBe("Isolate");

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { SqliteAdapter, type DatabaseIntrospector, type DialectAdapter, type Kysely } from "kysely";
+import { SqliteAdapter, type DatabaseIntrospector, type Kysely } from "kysely";
 import { D1Dialect as KyselyD1Dialect } from "kysely-d1";
 import { D1Introspector } from "./d1-introspector.js";
 
@@ -33,7 +33,7 @@ class D1Adapter extends SqliteAdapter {
  * ```
  */
 export class D1Dialect extends KyselyD1Dialect {
-  override createAdapter(): DialectAdapter {
+  override createAdapter(): SqliteAdapter {
     return new D1Adapter();
   }
 

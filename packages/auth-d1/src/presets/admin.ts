@@ -1,26 +1,29 @@
 /**
- * presets.admin: user management, bans and impersonation.
+ * presets.admin: user management, bans and impersonation, with the first admin named in env.
  *
  * @module
  */
 import { admin as adminPlugin } from "better-auth/plugins/admin";
-import { preset } from "./configure.js";
+import { preset } from "../preset.js";
 
 type AdminOptions = NonNullable<Parameters<typeof adminPlugin>[0]>;
 
 /**
- * better-auth's admin plugin with impersonation limited to one hour. It takes the plugin's own options;
- * yours win. Make someone an admin with `auth.api.setRole` or by listing their id in `adminUserIds`.
+ * better-auth's admin plugin whose admins include the user ids in the `AUTH_ADMIN_USER_IDS` var
+ * (comma-separated), next to any `adminUserIds` you pass. A Worker has no shell to promote its first admin
+ * from, and plain `admin()` only honours ids written into code: with the preset, sign up, put your id in
+ * the var (`wrangler secret put AUTH_ADMIN_USER_IDS`, or `vars` in wrangler.jsonc) and you are an admin,
+ * with no redeploy of code. Every other option is the plugin's own; yours win.
  *
  * @example
  * ```ts
- * createAuth(env, { plugins: [presets.admin({ adminUserIds: [env.FIRST_ADMIN_ID] })] });
+ * createAuth(env, { plugins: [presets.admin()] }); // AUTH_ADMIN_USER_IDS="<your user id>"
  * ```
  */
 export const admin = ((options: AdminOptions = {}) =>
-  preset(() =>
+  preset((context) =>
     adminPlugin({
-      impersonationSessionDuration: 60 * 60,
       ...options,
+      adminUserIds: [...new Set([...(context?.adminUserIds ?? []), ...(options.adminUserIds ?? [])])],
     }),
   )) as typeof adminPlugin;

@@ -22,4 +22,4 @@ import { organization } from "./organization.js";
 import { twoFactor } from "./two-factor.js";
 
 export { admin, jwt, organization, twoFactor };
-export type { PresetContext } from "./configure.js";
+export type { PresetContext } from "../preset.js";

@@ -5,7 +5,7 @@
  */
 import { symmetricDecrypt } from "better-auth/crypto";
 import { jwt as jwtPlugin } from "better-auth/plugins/jwt";
-import { preset } from "./configure.js";
+import { preset } from "../preset.js";
 
 type JwtOptions = NonNullable<Parameters<typeof jwtPlugin>[0]>;
 type JwtAdapter = NonNullable<JwtOptions["adapter"]>;

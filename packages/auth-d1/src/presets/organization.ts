@@ -6,7 +6,7 @@
 import { organization as organizationPlugin } from "better-auth/plugins/organization";
 import { AuthD1Error } from "../errors.js";
 import { invitationEmail } from "../mail.js";
-import { originOf, preset } from "./configure.js";
+import { preset } from "../preset.js";
 
 type OrganizationOptions = NonNullable<Parameters<typeof organizationPlugin>[0]>;
 
@@ -35,7 +35,7 @@ export const organization = ((options: OrganizationOptions = {}) => {
         options.sendInvitationEmail ??
         (context?.sendEmail &&
           (async (data, request) => {
-            const base = context.baseURL ? originOf(context.baseURL) : request ? new URL(request.url).origin : "";
+            const base = context.origin ?? (request ? new URL(request.url).origin : "");
             await context.sendEmail?.(
               invitationEmail({
                 to: data.email,

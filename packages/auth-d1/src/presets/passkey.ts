@@ -5,7 +5,7 @@
  * @module
  */
 import { passkey as passkeyPlugin } from "@better-auth/passkey";
-import { originOf, preset } from "./configure.js";
+import { preset } from "../preset.js";
 
 type PasskeyOptions = NonNullable<Parameters<typeof passkeyPlugin>[0]>;
 
@@ -22,7 +22,7 @@ type PasskeyOptions = NonNullable<Parameters<typeof passkeyPlugin>[0]>;
  */
 export const passkey = ((options: PasskeyOptions = {}) =>
   preset((context) => {
-    const origins = context?.baseURL ? [originOf(context.baseURL), ...context.trustedOrigins.map(originOf)] : undefined;
+    const origins = context?.origin ? [context.origin, ...context.trustedOrigins] : undefined;
     return passkeyPlugin({
       rpID: context?.baseURL ? new URL(context.baseURL).hostname : undefined,
       rpName: context?.appName,

@@ -5,7 +5,7 @@
  */
 import { twoFactor as twoFactorPlugin } from "better-auth/plugins/two-factor";
 import { otpEmail } from "../mail.js";
-import { preset } from "./configure.js";
+import { preset } from "../preset.js";
 
 type TwoFactorOptions = NonNullable<Parameters<typeof twoFactorPlugin>[0]>;
 

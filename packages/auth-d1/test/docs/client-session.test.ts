@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { createAuthClient } from "../../src/client.js";
+import { createAuthClient } from "../../src/client/index.js";
 import { createAuth } from "../../src/drizzle.js";
 import { ORIGIN, uniqueEmail } from "../support/client.js";
 

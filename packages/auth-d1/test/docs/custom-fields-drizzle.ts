@@ -3,7 +3,7 @@
  * Keep it in step with the page: the page's copy is type-checked, this one is executed.
  */
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { createAuth, type AuthD1Options } from "../../src/drizzle.js";
+import { createAuth, type DrizzleAuthD1Options } from "../../src/drizzle.js";
 import type { AuthD1Env } from "../../src/index.js";
 import { authSchema } from "../../src/schema.js";
 
@@ -22,7 +22,7 @@ export const user = sqliteTable("user", {
 const options = {
   schema: { ...authSchema, user },
   user: { additionalFields: { companyName: { type: "string", required: false } } },
-} satisfies AuthD1Options;
+} satisfies DrizzleAuthD1Options;
 
 export function createAppAuth(env: AuthD1Env) {
   return createAuth(env, options);

@@ -1,7 +1,9 @@
 import { env } from "cloudflare:test";
+import { admin as adminPlugin } from "better-auth/plugins/admin";
 import { describe, expect, it } from "vitest";
+import { resolvePresets } from "../../src/preset.js";
 import * as presets from "../../src/presets/index.js";
-import { adaptersWith } from "../support/adapters.js";
+import { adaptersWith, factories } from "../support/adapters.js";
 import { TestClient, uniqueEmail, type JsonResponse } from "../support/client.js";
 import { rows } from "../support/d1.js";
 
@@ -319,5 +321,48 @@ describe.each(both)("$name: presets.admin over HTTP", ({ name, auth }) => {
     expect(check).toMatchObject({ status: 200, body: { success: false } });
     expect(await snapshot()).toEqual(before);
     expect((await user.client.get("/get-session")).body.user).toMatchObject({ id: user.userId, role: "user" });
+  });
+});
+
+describe("presets.admin against plain better-auth admin()", () => {
+  // Fixed options objects, as a Worker defines them once; each env below is a new object, so a new instance.
+  const withPreset = { plugins: [presets.admin()] };
+  const withPlainPlugin = { plugins: [adminPlugin()] };
+
+  async function firstUser(auth: { handler: (request: Request) => Promise<Response> }): Promise<{ userId: string; client: TestClient }> {
+    const client = new TestClient(auth);
+    const res = await client.post("/sign-up/email", { email: uniqueEmail("first-admin"), password: PASSWORD, name: "First Admin" });
+    expect(res.status).toBe(200);
+    return { userId: res.body.user.id, client };
+  }
+
+  it("makes the users named in AUTH_ADMIN_USER_IDS admins, with no role written to D1", async () => {
+    const { userId } = await firstUser(factories.drizzle(env, withPreset));
+    const adminEnv = { ...env, AUTH_ADMIN_USER_IDS: ` other-id , ${userId}` };
+    for (const createAuth of Object.values(factories)) {
+      const signedIn = new TestClient(createAuth(adminEnv, withPreset));
+      expect((await signedIn.post("/sign-in/email", { email: (await userRow(userId))!.email, password: PASSWORD })).status).toBe(200);
+      expect((await signedIn.get("/admin/list-users?limit=1")).status).toBe(200);
+    }
+    expect((await userRow(userId))!.role).toBe("user");
+  });
+
+  it("plain admin() ignores the var: the same user is refused", async () => {
+    const { userId } = await firstUser(factories.drizzle(env, withPlainPlugin));
+    const signedIn = new TestClient(factories.drizzle({ ...env, AUTH_ADMIN_USER_IDS: userId }, withPlainPlugin));
+    expect((await signedIn.post("/sign-in/email", { email: (await userRow(userId))!.email, password: PASSWORD })).status).toBe(200);
+    expectError(await signedIn.get("/admin/list-users?limit=1"), 403, "YOU_ARE_NOT_ALLOWED_TO_LIST_USERS");
+  });
+
+  it("keeps adminUserIds passed in options next to the var's", () => {
+    const plugin = resolvePresets([presets.admin({ adminUserIds: ["from-options"] })], {
+      baseURL: undefined,
+      origin: undefined,
+      trustedOrigins: [],
+      appName: undefined,
+      sendEmail: undefined,
+      adminUserIds: ["from-env"],
+    })[0] as ReturnType<typeof adminPlugin>;
+    expect(plugin.options?.adminUserIds).toEqual(["from-env", "from-options"]);
   });
 });

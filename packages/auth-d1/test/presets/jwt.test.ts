@@ -2,10 +2,8 @@ import { env } from "cloudflare:test";
 import type { JwtOptions } from "better-auth/plugins/jwt";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyResult } from "jose";
 import { describe, expect, it } from "vitest";
-import { createAuth as createDrizzleAuth } from "../../src/drizzle.js";
-import { createAuth as createKyselyAuth } from "../../src/kysely.js";
 import * as presets from "../../src/presets/index.js";
-import { adaptersWith } from "../support/adapters.js";
+import { adaptersWith, factories } from "../support/adapters.js";
 import { ORIGIN, TestClient, uniqueEmail, type AuthHandler } from "../support/client.js";
 import { countingD1 } from "../support/counting-d1.js";
 
@@ -17,7 +15,6 @@ const DAY_S = 24 * HOUR_S;
 /** A key lives an hour and verifies for a day after it expires. */
 const ROTATING: JwtOptions = { jwks: { rotationInterval: HOUR_S, gracePeriod: DAY_S } };
 
-const factories = { drizzle: createDrizzleAuth, kysely: createKyselyAuth } as const;
 
 // One instance per adapter for the tests that take whatever key the table holds, as a Worker would.
 const both = adaptersWith(() => ({ plugins: [presets.jwt()] }));

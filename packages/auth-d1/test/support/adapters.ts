@@ -16,7 +16,11 @@ export interface AdapterUnderTest {
   options: AuthD1Options;
 }
 
-const factories = { drizzle: createDrizzleAuth, kysely: createKyselyAuth } as const;
+/** `createAuth` of either entry, under the drizzle entry's signature (the kysely one also refuses `schema`, which shared tests never pass). */
+export type CreateAuth = typeof createDrizzleAuth;
+
+/** Both entries' `createAuth`, by adapter name. */
+export const factories: Record<AdapterName, CreateAuth> = { drizzle: createDrizzleAuth, kysely: createKyselyAuth as CreateAuth };
 
 function withOutbox(name: AdapterName): AdapterUnderTest {
   const outbox: AuthEmail[] = [];

@@ -4,7 +4,8 @@
  */
 import { passkeyClient } from "@better-auth/passkey/client";
 import { describe, expectTypeOf, test } from "vitest";
-import { createAuthClient } from "../../src/client.js";
+import { createAuthClient } from "../../src/client/index.js";
+import * as clientPresets from "../../src/client/presets.js";
 import { createAuth as createDrizzleAuth } from "../../src/drizzle.js";
 import type { AuthD1Env } from "../../src/env.js";
 import { createAuth as createKyselyAuth } from "../../src/kysely.js";
@@ -23,9 +24,10 @@ const allPresets = {
   ],
 };
 
+// Under one signature so one body checks both; the entries differ only in `schema` (checked below).
 describe.each([
   ["drizzle", createDrizzleAuth],
-  ["kysely", createKyselyAuth],
+  ["kysely", createKyselyAuth as typeof createDrizzleAuth],
 ] as const)("%s createAuth", (_name, createAuth) => {
   test("every preset's endpoints are on auth.api when the preset is on", () => {
     const auth = createAuth(env, allPresets);
@@ -74,9 +76,26 @@ describe.each([
   });
 });
 
+describe("entry-only options", () => {
+  test("the drizzle entry takes `schema`, the kysely entry refuses it", () => {
+    createDrizzleAuth(env, { schema: {} });
+    // @ts-expect-error the Kysely entry maps fields itself: `schema` is a drizzle-entry option
+    createKyselyAuth(env, { schema: {} });
+    createKyselyAuth(env, { appName: "Acme" });
+  });
+});
+
 describe("createAuthClient", () => {
-  test("has the methods of the presets it names, and only those", () => {
-    const client = createAuthClient({ presets: ["twoFactor", "organization", "admin", "jwt"], plugins: [passkeyClient()] });
+  test("has the methods of the client presets it is given, and only those", () => {
+    const client = createAuthClient({
+      plugins: [
+        clientPresets.twoFactor(),
+        clientPresets.organization({ teams: { enabled: true } }),
+        clientPresets.admin(),
+        clientPresets.jwt(),
+        passkeyClient(),
+      ],
+    });
     expectTypeOf(client.twoFactor.enable).toBeFunction();
     expectTypeOf(client.organization.create).toBeFunction();
     expectTypeOf(client.organization.createTeam).toBeFunction();
@@ -84,7 +103,7 @@ describe("createAuthClient", () => {
     expectTypeOf(client.token).toBeFunction();
     expectTypeOf(client.passkey.addPasskey).toBeFunction();
 
-    const bare = createAuthClient({ presets: ["twoFactor"] });
+    const bare = createAuthClient({ plugins: [clientPresets.twoFactor()] });
     expectTypeOf(bare.twoFactor.enable).toBeFunction();
     expectTypeOf(bare).not.toHaveProperty("organization");
     expectTypeOf(bare).not.toHaveProperty("admin");

@@ -1,6 +1,7 @@
 // Sign-up, sign-in and get-session on each adapter, in workerd, through the installed @acme/auth-d1: once as
 // raw HTTP, once through @acme/auth-d1/client as a browser app would call it.
 import { createAuthClient } from "@acme/auth-d1/client";
+import * as clientPresets from "@acme/auth-d1/client/presets";
 import { passkeyClient } from "@better-auth/passkey/client";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -65,8 +66,7 @@ describe.each([
     const email = `client-${crypto.randomUUID()}@example.com`;
     const client = createAuthClient({
       baseURL: ORIGIN,
-      presets: ["twoFactor", "organization", "admin", "jwt"],
-      plugins: [passkeyClient()],
+      plugins: [clientPresets.twoFactor(), clientPresets.organization(), clientPresets.admin(), clientPresets.jwt(), passkeyClient()],
       fetchOptions: { customFetchImpl: browserFetch(worker) },
     });
 

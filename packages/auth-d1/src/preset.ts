@@ -4,18 +4,29 @@
  * @module
  */
 import type { BetterAuthPlugin } from "better-auth";
-import type { SendEmail } from "../mail.js";
+import type { SendEmail } from "./mail.js";
 
-/** What `createAuth` knows when it configures presets. */
+/**
+ * What `createAuth` knows when it configures presets.
+ *
+ * @example
+ * ```ts
+ * const context: PresetContext = { baseURL: "https://auth.example.com", origin: "https://auth.example.com", trustedOrigins: [], appName: "Acme", sendEmail: undefined, adminUserIds: [] };
+ * ```
+ */
 export interface PresetContext {
   /** `BETTER_AUTH_URL`, when set. */
   baseURL: string | undefined;
-  /** `TRUSTED_ORIGINS`. */
+  /** The origin of `BETTER_AUTH_URL` (`https://auth.example.com`), when set. */
+  origin: string | undefined;
+  /** The origins of `TRUSTED_ORIGINS`. */
   trustedOrigins: string[];
   /** The `appName` option. */
   appName: string | undefined;
   /** The `sendEmail` option. */
   sendEmail: SendEmail | undefined;
+  /** `AUTH_ADMIN_USER_IDS`: user ids that are admins whatever their role. */
+  adminUserIds: string[];
 }
 
 const CONFIGURE = Symbol.for("@acme/auth-d1/configure");
@@ -28,6 +39,11 @@ interface Configurable {
  * Returns `build(undefined)` (a plugin that works alone, with request-derived defaults) remembering how to
  * rebuild it once `createAuth` has read env. The symbol is registered, so a second copy of this package
  * still recognises it.
+ *
+ * @example
+ * ```ts
+ * export const myPreset = (options: MyOptions = {}) => preset((context) => myPlugin({ appName: context?.appName, ...options }));
+ * ```
  */
 export function preset<P extends BetterAuthPlugin>(build: (context: PresetContext | undefined) => P): P {
   const plugin = build(undefined) as P & Configurable;
@@ -35,12 +51,14 @@ export function preset<P extends BetterAuthPlugin>(build: (context: PresetContex
   return plugin;
 }
 
-/** Rebuilds each preset in `plugins` from `context`; other plugins pass through untouched. */
+/**
+ * Rebuilds each preset in `plugins` from `context`; other plugins pass through untouched.
+ *
+ * @example
+ * ```ts
+ * const plugins = resolvePresets(options.plugins ?? [], context);
+ * ```
+ */
 export function resolvePresets(plugins: BetterAuthPlugin[], context: PresetContext): BetterAuthPlugin[] {
   return plugins.map((plugin) => (plugin as Configurable)[CONFIGURE]?.(context) ?? plugin);
-}
-
-/** The origin of a URL (`https://auth.example.com`), for WebAuthn and links. */
-export function originOf(url: string): string {
-  return new URL(url).origin;
 }

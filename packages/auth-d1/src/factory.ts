@@ -1,0 +1,44 @@
+/**
+ * The one `createAuth` both entries share: only the adapter differs between them.
+ *
+ * @module
+ */
+import type { BetterAuthOptions } from "better-auth";
+import { betterAuth } from "better-auth/minimal";
+import { readAuthEnv, type D1DatabaseBinding } from "./env.js";
+import { memoizeByEnv } from "./memo.js";
+import { buildBetterAuthOptions, type AuthD1Options } from "./options.js";
+
+/** The better-auth `database` option an entry builds on the checked D1 binding. */
+export type DatabaseAdapter = NonNullable<BetterAuthOptions["database"]>;
+
+/** What makes an entry: its adapter, and the options only it takes (kept out of better-auth's options). */
+export interface AuthEntry<O extends AuthD1Options> {
+  /** Builds the adapter on the D1 binding `env` holds; may throw an `AuthD1Error` for options it refuses. */
+  adapter(database: D1DatabaseBinding, options: O): DatabaseAdapter;
+  /** Option keys that belong to this entry, e.g. the drizzle entry's `schema`. */
+  entryOptions?: readonly (keyof O)[];
+}
+
+/**
+ * Returns the memoized builder behind an entry's `createAuth`: env is checked, the adapter made, the options
+ * resolved and better-auth built once per env and options object.
+ *
+ * @example
+ * ```ts
+ * const build = authFactory({ adapter: (database) => kyselyD1Adapter(database) });
+ * export function createAuth(env: AuthD1Env, options?: AuthD1Options) {
+ *   return build(env, options);
+ * }
+ * ```
+ */
+export function authFactory<O extends AuthD1Options>(entry: AuthEntry<O>): (env: object, options?: O) => ReturnType<typeof betterAuth> {
+  return memoizeByEnv((env: object, options: O | undefined) => {
+    const opts = options ?? ({} as O);
+    const resolved = readAuthEnv(env, { binding: opts.binding });
+    const database = entry.adapter(resolved.database, opts);
+    const shared = { ...opts } as Record<string, unknown>;
+    for (const key of entry.entryOptions ?? []) delete shared[key as string];
+    return betterAuth(buildBetterAuthOptions(resolved, database, shared as AuthD1Options));
+  });
+}
