@@ -53,8 +53,12 @@ if (existsSync(devVars)) {
   if (clear.status !== 0) console.error("[dev] could not clear the old JWT keys from the local database (see above).");
 }
 
+// Wrangler's own banner below says "Ready on http://127.0.0.1:8787"; the Worker sends pages opened there to
+// localhost (src/loopback.ts), and these lines say which address to use and why.
 console.log(`
-[dev] Open ${url} (wrangler listens on ${host}:${port})
+[dev] Open ${url}
+[dev]   wrangler's "Ready on http://${host}:${port}" below is the same server: pages opened there move to
+[dev]   ${url}, because browsers allow passkeys on localhost but not on an IP address.
 [dev]   pages: ${url}/sign-up  /sign-in  /profile  /organizations
 [dev]   API reference: ${url}/api/auth/reference   protected route: ${url}/api/me
 [dev] No mail is sent: verification links, invitations and sign-in codes appear in this log as "[mail] ...".

@@ -10,6 +10,7 @@ import { passkey } from "@acme/auth-d1/presets/passkey";
 import { createAccessControl } from "better-auth/plugins/access";
 import { openAPI } from "better-auth/plugins/open-api";
 import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
+import { loopbackTwins } from "./loopback.js";
 
 /**
  * What roles in an organization may do. `project` stands for your own resources: roles created at run
@@ -58,8 +59,15 @@ const crossSiteAuthOptions = {
 export type Auth = ReturnType<typeof createAuth<typeof authOptions>>;
 
 /**
+ * In local development, the same with 127.0.0.1 (and [::1]) at `BETTER_AUTH_URL`'s port trusted as well.
+ * One options object per env, so `createAuth` still builds once per isolate.
+ */
+const withLoopbackTwins = new WeakMap<Env, AuthD1Options>();
+
+/**
  * better-auth for this env. Cookies are `SameSite=None; Secure` only when the Worker is served over https
- * and `TRUSTED_ORIGINS` names front ends elsewhere; otherwise better-auth's `SameSite=Lax` stands.
+ * and `TRUSTED_ORIGINS` names front ends elsewhere; otherwise better-auth's `SameSite=Lax` stands. While
+ * `BETTER_AUTH_URL` is a localhost URL, calls from its loopback-IP twin are trusted (see ./loopback.ts).
  *
  * @example
  * ```ts
@@ -67,9 +75,16 @@ export type Auth = ReturnType<typeof createAuth<typeof authOptions>>;
  * ```
  */
 export function authFor(env: Env): Auth {
-  if (!needsCrossSiteCookies(env)) return createAuth(env, authOptions);
-  // Same plugins, so the same endpoints; the types differ only in `advanced`, which `api` does not use.
-  return createAuth(env, crossSiteAuthOptions) as unknown as Auth;
+  const options = needsCrossSiteCookies(env) ? crossSiteAuthOptions : authOptions;
+  const twins = loopbackTwins(env);
+  if (twins.length === 0) return createAuth(env, options) as unknown as Auth;
+  let local = withLoopbackTwins.get(env);
+  if (local === undefined) {
+    local = { ...options, trustedOrigins: twins };
+    withLoopbackTwins.set(env, local);
+  }
+  // Same plugins, so the same endpoints; the types differ only in `advanced` and `trustedOrigins`, which `api` does not use.
+  return createAuth(env, local) as unknown as Auth;
 }
 
 function needsCrossSiteCookies(env: Env): boolean {

@@ -7,12 +7,15 @@
 import { isAuthD1Error } from "@acme/auth-d1";
 import { Hono } from "hono";
 import { authFor } from "./auth.js";
+import { loopbackRedirect } from "./loopback.js";
 import { apiCors, originGuard } from "./origins.js";
 import { pages } from "./pages/routes.js";
 
 const app = new Hono<{ Bindings: Env }>();
 
-// First the origin check, so a refused request reaches neither better-auth nor a page.
+// In local development, pages opened on 127.0.0.1 (wrangler's banner) move to localhost, where passkeys work.
+app.use("*", loopbackRedirect);
+// Then the origin check, so a refused request reaches neither better-auth nor a page.
 app.use("*", originGuard);
 app.use("/api/*", apiCors);
 

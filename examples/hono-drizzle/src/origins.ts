@@ -1,13 +1,15 @@
 /**
  * Who may call this Worker from a browser: its own origin, and the front ends listed in `TRUSTED_ORIGINS`
  * (the same list better-auth trusts). CORS headers go to those front ends only, and requests that change
- * something are refused from any other origin.
+ * something are refused from any other origin. In local development its loopback-IP twin (127.0.0.1 for
+ * localhost, see ./loopback.ts) counts as its own origin too.
  *
  * @module
  */
 import { readAuthEnv } from "@acme/auth-d1";
 import type { Context, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
+import { loopbackTwins } from "./loopback.js";
 
 type AppContext = Context<{ Bindings: Env }>;
 
@@ -59,7 +61,7 @@ export const originGuard: MiddlewareHandler<{ Bindings: Env }> = async (c, next)
     if (c.req.header("cookie") === undefined) return next();
     return c.json({ code: "ORIGIN_MISSING", message: "A request that carries cookies must carry an Origin header too." }, 403);
   }
-  if (origin === ownOrigin(c) || trustedOrigins(c.env).includes(origin)) return next();
+  if (origin === ownOrigin(c) || loopbackTwins(c.env).includes(origin) || trustedOrigins(c.env).includes(origin)) return next();
   return c.json(
     {
       code: "ORIGIN_NOT_ALLOWED",

@@ -14,7 +14,12 @@ import { layout, type Html } from "./layout.js";
  * return c.html(homePage({ user: session?.user ?? null }));
  * ```
  */
-export function homePage(props: { user: { email: string } | null; notice?: string | undefined }): Html {
+export function homePage(props: {
+  user: { email: string } | null;
+  notice?: string | undefined;
+  /** In local development, the localhost origin the pages live on (see ../loopback.ts). */
+  localOrigin?: string | undefined;
+}): Html {
   return layout({
     title: "auth-d1 example",
     user: props.user,
@@ -31,6 +36,11 @@ export function homePage(props: { user: { email: string } | null; notice?: strin
         <li><a href="/api/auth/jwks"><code>GET /api/auth/jwks</code></a>: the public keys of the JWTs from <code>/api/auth/token</code></li>
       </ul>
       <p>No mail is sent: verification links, invitations and codes are printed in the Worker's log, on lines that start with <code>[mail]</code>.</p>
+      ${props.localOrigin ? html`<p data-testid="local-origin">
+        In development the pages live on <code>${props.localOrigin}</code>: browsers allow passkeys on
+        <code>localhost</code> but not on an IP address, so a page opened on <code>127.0.0.1</code> (the address in
+        wrangler's banner) comes here instead.
+      </p>` : ""}
     `,
   });
 }

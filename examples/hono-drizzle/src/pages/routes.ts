@@ -9,6 +9,7 @@ import { isAPIError } from "better-auth/api";
 import { Hono, type Context } from "hono";
 import { renderSVG } from "uqr";
 import { authFor } from "../auth.js";
+import { localOrigin } from "../loopback.js";
 import { acceptInvitationPage } from "./accept-invitation.js";
 import { homePage } from "./home.js";
 import { safeNext } from "./layout.js";
@@ -47,7 +48,7 @@ function describeError(error: unknown): { message: string; status: 400 | 401 | 4
 
 pages.get("/", async (c) => {
   const session = await getSession(c);
-  return c.html(homePage({ user: session?.user ?? null, notice: c.req.query("notice") }));
+  return c.html(homePage({ user: session?.user ?? null, notice: c.req.query("notice"), localOrigin: localOrigin(c.env) }));
 });
 
 pages.get("/sign-up", async (c) => {

@@ -61,8 +61,9 @@ describe("the hono-drizzle example in Chromium", () => {
     await worker?.stop();
   });
 
-  it("signs up", async () => {
-    await page.goto(`${worker.url}/sign-up`);
+  it("signs up, opened on 127.0.0.1 as in wrangler's banner and moved to localhost", async () => {
+    await page.goto(`${worker.loopbackURL}/sign-up`);
+    expect(page.url()).toBe(`${worker.url}/sign-up`);
     await page.getByLabel("Name").fill("Ada");
     await page.getByLabel("Email").fill(ada);
     await page.getByLabel("Password").fill(PASSWORD);

@@ -17,6 +17,8 @@ const OFFLINE = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_
 export interface RunningWorker {
   /** `http://localhost:<port>`: WebAuthn refuses IP addresses as relying-party ids, so the page is on localhost. */
   url: string;
+  /** `http://127.0.0.1:<port>`: the address wrangler's `Ready on` banner prints, which sends pages to `url`. */
+  loopbackURL: string;
   /** Every line the Worker logged, mails (`[mail] ...`) included. */
   log: string[];
   stop(): Promise<void>;
@@ -25,6 +27,7 @@ export interface RunningWorker {
 export async function startWorker(): Promise<RunningWorker> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
+  const loopbackURL = `http://127.0.0.1:${port}`;
   const state = mkdtempSync(join(tmpdir(), "auth-d1-browser-"));
   const envFile = join(state, "vars.env");
   writeFileSync(envFile, `BETTER_AUTH_SECRET=${randomBytes(32).toString("base64")}\nBETTER_AUTH_URL=${url}\n`);
@@ -53,12 +56,12 @@ export async function startWorker(): Promise<RunningWorker> {
     rmSync(state, { recursive: true, force: true });
   };
   try {
-    await waitUntilServing(`http://127.0.0.1:${port}/`, child, log);
+    await waitUntilServing(`${loopbackURL}/`, child, log);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, log, stop };
+  return { url, loopbackURL, log, stop };
 }
 
 async function freePort(): Promise<number> {
