@@ -2,28 +2,21 @@
 // workspace (test/artifact/, copied to a temp folder) and has to install without peer conflicts, import only
 // what it declares, type-check, bundle with wrangler and sign users in inside workerd on both adapters.
 // Each step needs the one before, so after a failure the rest are skipped and the folder is kept.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ensureBuilt, PACKAGE_ROOT } from "./fixtures/built-package.js";
+import { expectSuccess, MINUTE, packPackage, run as runCommand, type Run } from "./fixtures/commands.js";
 
 const TEMPLATE = join(PACKAGE_ROOT, "test", "artifact");
 /** The template's package.json installs `file:../acme-auth-d1.tgz`. */
 const TARBALL_NAME = "acme-auth-d1.tgz";
 /** Packages that must exist once in the tree: the passkey overrides point @better-auth/passkey at these. */
 const SINGLE_COPY = ["better-auth", "@better-auth/core", "@better-auth/utils", "@better-fetch/fetch", "better-call"];
-const MINUTE = 60_000;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface PackageJSON {
   name: string;
@@ -65,12 +58,7 @@ afterAll(async () => {
 
 describe("the packed @acme/auth-d1 in a fresh Worker", () => {
   it("packs every file package.json exports and bin point at", async () => {
-    const packed = await run("pnpm", ["pack", "--json", "--pack-destination", root], PACKAGE_ROOT, MINUTE);
-    expectSuccess(packed);
-    const { filename, files } = JSON.parse(packed.stdout) as { filename: string; files: Array<{ path: string }> };
-    await rename(filename, join(root, TARBALL_NAME));
-
-    const paths = files.map((file) => file.path);
+    const { files: paths } = await packPackage(root, TARBALL_NAME);
     const manifest = JSON.parse(await readFile(join(PACKAGE_ROOT, "package.json"), "utf8")) as PackageJSON;
     const targets = [...exportTargets(manifest.exports), ...Object.values(manifest.bin)].map((target) => target.replace(/^\.\//, ""));
     const missing = targets.filter((target) => (target.includes("*") ? !paths.some((path) => path.startsWith(target.split("*")[0]!)) : !paths.includes(target)));
@@ -147,37 +135,9 @@ describe("the packed @acme/auth-d1 in a fresh Worker", () => {
   }, 9 * MINUTE);
 });
 
-/**
- * Variables that npx, pnpm and vitest set for this test and a user's shell lacks. Passed on, they would steer
- * the commands run here: npm_config_local_prefix alone makes `npm install` install into packages/auth-d1.
- */
-const RUNNER_VARIABLES = /^(npm_|pnpm_|vitest|(init_cwd|node|node_env|node_path|test|force_tty|color|base_url|mode|dev|prod|ssr)$)/i;
-
-/** Runs a command in the environment of a user's shell, with wrangler's metrics and colours off. */
+/** Runs a command in a user's shell environment, wrangler's logs kept with the project. */
 function run(command: string, args: string[], cwd: string, timeout: number): Promise<Run> {
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !RUNNER_VARIABLES.test(key)));
-  Object.assign(env, { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", WRANGLER_LOG_PATH: join(root, "wrangler-logs") });
-  return new Promise((resolve, reject) => {
-    // Its own process group, so a timeout stops what it started too (workerd, esbuild).
-    const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, "SIGTERM"), timeout);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(new Error(`[artifact] could not start ${command}: ${error.message}`, { cause: error }));
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function expectSuccess(result: Run): void {
-  expect(result.code, `exit code; output:\n${(result.stdout + result.stderr).slice(-6000)}`).toBe(0);
+  return runCommand(command, args, { cwd, env: { WRANGLER_LOG_PATH: join(root, "wrangler-logs") } }, timeout);
 }
 
 /** Every file path in an `exports` map, through nested conditions. */
