@@ -15,7 +15,7 @@ export const AUTH_D1_ERROR_CODES = {
   URL_INVALID: "BETTER_AUTH_URL or an entry of TRUSTED_ORIGINS is not an absolute http(s) URL.",
   SOCIAL_PROVIDER_INCOMPLETE: "A social provider has a client id without a secret, or the reverse.",
   ENV_VAR_INVALID: "An env var that must be a string is something else.",
-  OPTIONS_INVALID: "An option passed to createAuth cannot be used on Cloudflare D1.",
+  OPTIONS_INVALID: "An option passed to createAuth or to a preset cannot be used as given.",
 } as const;
 
 /**
@@ -45,7 +45,8 @@ export interface AuthD1ErrorOptions {
 }
 
 /**
- * A configuration mistake found while building auth. Thrown from `createAuth`, never from a request.
+ * A configuration mistake found while building auth: thrown from `createAuth` or from a preset when it is
+ * called, never in answer to a request.
  *
  * @example
  * ```ts

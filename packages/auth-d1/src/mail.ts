@@ -44,7 +44,7 @@ export interface InvitationEmail extends MailBase {
  * ```ts
  * const sendEmail = async (mail: AuthEmail) => {
  *   if (mail.kind === "two-factor-otp") console.log(`code for ${mail.to}: ${mail.otp}`);
- *   await myMailer.send({ to: mail.to, subject: mail.subject, text: mail.text });
+ *   await fetch("https://mail.example.com/send", { method: "POST", body: JSON.stringify({ to: mail.to, subject: mail.subject, text: mail.text }) });
  * };
  * ```
  */
