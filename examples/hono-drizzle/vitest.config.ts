@@ -28,6 +28,8 @@ export default defineConfig(async () => {
           test: {
             name: "workerd",
             include: ["test/**/*.test.ts"],
+            // Tests that hash several passwords (scrypt) must not fail for a slow machine.
+            testTimeout: 30_000,
             setupFiles: ["./test/apply-migrations.ts"],
           },
         },

@@ -21,6 +21,8 @@ export default defineConfig(async () => {
     ],
     test: {
       name: "worker-kysely-example",
+      // Tests that hash several passwords (scrypt) must not fail for a slow machine.
+      testTimeout: 30_000,
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
     },

@@ -32,6 +32,9 @@ export default defineConfig(async () => {
           test: {
             name: "auth-d1:workerd",
             include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+            // Several tests hash a dozen passwords (scrypt, about 100 ms each): on a busy 2-core machine the
+            // 5 s default would fail them for being slow, not wrong.
+            testTimeout: 30_000,
             exclude: ["test/**/*.node.test.ts"],
             setupFiles: ["./test/apply-migrations.ts"],
           },
