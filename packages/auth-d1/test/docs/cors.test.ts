@@ -7,11 +7,10 @@ import { describe, expect, it } from "vitest";
 import { withCors } from "../../../../docs/scripts/cors.js";
 import { createAuth } from "../../src/drizzle.js";
 import { readAuthEnv } from "../../src/env.js";
-import { ORIGIN, uniqueEmail } from "../support/client.js";
+import { ORIGIN, PASSWORD, uniqueEmail } from "../support/index.js";
 
 const FRONT_END = "http://localhost:5173";
 const withFrontEnd = { ...env, TRUSTED_ORIGINS: FRONT_END };
-const PASSWORD = "correct horse battery staple";
 
 function worker(request: Request, workerEnv: typeof withFrontEnd): Promise<Response> {
   return withCors(request, readAuthEnv(workerEnv).trustedOrigins, () => createAuth(workerEnv).handler(request));

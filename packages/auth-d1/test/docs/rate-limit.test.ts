@@ -6,7 +6,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createAuth } from "../../src/kysely.js";
-import { ORIGIN, uniqueEmail } from "../support/client.js";
+import { ORIGIN, uniqueEmail } from "../support/index.js";
 
 const enabled = { rateLimit: { enabled: true } };
 

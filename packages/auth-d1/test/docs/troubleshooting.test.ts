@@ -6,14 +6,14 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { createAuth } from "../../src/drizzle.js";
 import { isAuthD1Error } from "../../src/errors.js";
-import { ORIGIN, uniqueEmail } from "../support/client.js";
+import { ORIGIN, PASSWORD, uniqueEmail } from "../support/index.js";
 
 function signUp(auth: { handler(request: Request): Promise<Response> }): Promise<Response> {
   return auth.handler(
     new Request(`${ORIGIN}/api/auth/sign-up/email`, {
       method: "POST",
       headers: { origin: ORIGIN, "content-type": "application/json" },
-      body: JSON.stringify({ email: uniqueEmail("trouble"), password: "correct horse battery staple", name: "Ada" }),
+      body: JSON.stringify({ email: uniqueEmail("trouble"), password: PASSWORD, name: "Ada" }),
     }),
   );
 }

@@ -67,8 +67,3 @@ async function readJson(response: Response): Promise<any> {
     return text;
   }
 }
-
-/** A fresh address per call, so tests never collide on the unique email column. */
-export function uniqueEmail(label: string): string {
-  return `${label}-${crypto.randomUUID().slice(0, 8)}@example.com`;
-}
