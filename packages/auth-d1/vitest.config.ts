@@ -31,7 +31,8 @@ export default defineConfig(async () => {
           test: {
             name: "auth-d1:workerd",
             include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-            exclude: ["test/**/*.node.test.ts"],
+            // test/artifact is a Worker of its own that runs against the packed tarball (artifact.node.test.ts).
+            exclude: ["test/**/*.node.test.ts", "test/artifact/**"],
             setupFiles: ["./test/apply-migrations.ts"],
           },
         },
