@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { adapters, ORIGIN, PASSWORD, TestClient, uniqueEmail } from "./support/index.js";
+import { adapters, authPost, PASSWORD, TestClient, uniqueEmail } from "./support/index.js";
 
 /**
  * A unique address that every check before ours accepts (a 64-character local part, DNS labels of at most 63),
@@ -22,9 +22,7 @@ describe.each(adapters)("$name adapter with bad input", ({ name, createAuth, opt
   const auth = () => createAuth(env, options);
 
   async function signUpRaw(body: BodyInit, contentType = "application/json") {
-    const res = await auth().handler(
-      new Request(`${ORIGIN}/api/auth/sign-up/email`, { method: "POST", headers: { "content-type": contentType, origin: ORIGIN }, body }),
-    );
+    const res = await auth().handler(authPost("/sign-up/email", body, { "content-type": contentType }));
     return { status: res.status, body: await res.json<{ code?: unknown; message?: unknown }>() };
   }
 

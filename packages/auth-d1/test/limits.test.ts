@@ -3,7 +3,7 @@
  * name, 2048-character image), on both adapters, at the boundary and one past it.
  */
 import { describe, expect, it } from "vitest";
-import { adaptersWith, one, ORIGIN, PASSWORD, signedUp, uniqueEmail } from "./support/index.js";
+import { adaptersWith, authPost, one, PASSWORD, signedUp, uniqueEmail } from "./support/index.js";
 
 const LIMITS = { maxBodyBytes: 2048, maxNameLength: 20, maxImageLength: 40 };
 const IMAGE_PREFIX = "https://example.com/";
@@ -12,9 +12,7 @@ const both = adaptersWith((sendEmail) => ({ sendEmail, limits: LIMITS }));
 
 describe.each(both)("$name adapter with limits set through createAuth", ({ name, auth }) => {
   async function signUpRaw(body: string) {
-    const res = await auth().handler(
-      new Request(`${ORIGIN}/api/auth/sign-up/email`, { method: "POST", headers: { "content-type": "application/json", origin: ORIGIN }, body }),
-    );
+    const res = await auth().handler(authPost("/sign-up/email", body));
     return { status: res.status, body: await res.json<{ code?: string; message?: string }>() };
   }
 

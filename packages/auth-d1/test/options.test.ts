@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { isAuthD1Error } from "../src/errors.js";
 import * as presets from "../src/presets/index.js";
-import { adapters, adaptersWith, one, ORIGIN, PASSWORD, signedUp, type AuthHandler } from "./support/index.js";
+import { adapters, adaptersWith, type AuthHandler, authPost, one, PASSWORD, signedUp } from "./support/index.js";
 
 const APP = "https://app.example.com";
 const STAGING = "https://staging.example.com";
@@ -10,13 +10,7 @@ const PREVIEW = "https://pr-42.preview.example.com";
 
 /** A sign-in from `origin` for a user who does not exist: 401 once through the origin check, 403 if refused by it. */
 function signInFrom(auth: AuthHandler, origin: string): Promise<Response> {
-  return auth.handler(
-    new Request(`${ORIGIN}/api/auth/sign-in/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin },
-      body: JSON.stringify({ email: "nobody@example.com", password: PASSWORD }),
-    }),
-  );
+  return auth.handler(authPost("/sign-in/email", JSON.stringify({ email: "nobody@example.com", password: PASSWORD }), { origin }));
 }
 
 describe.each(adaptersWith(() => ({ trustedOrigins: [APP] })))("$name adapter: trusted origins", ({ auth, name }) => {
