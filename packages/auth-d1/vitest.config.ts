@@ -18,9 +18,10 @@ export default defineConfig(async () => {
               miniflare: {
                 compatibilityDate: "2026-11-01",
                 compatibilityFlags: ["nodejs_compat"],
-                // DB carries the shipped migrations; the conformance suites rebuild their own tables in the
-                // next two; EMPTY_DB stays empty, for tests of what happens without the migrations.
-                d1Databases: ["DB", "CONFORMANCE_DRIZZLE_DB", "CONFORMANCE_KYSELY_DB", "EMPTY_DB"],
+                // DB and AUTH_DB carry the shipped migrations (AUTH_DB for the `binding` option); the conformance
+                // suites rebuild their own tables in the next two; EMPTY_DB stays empty, for tests of what
+                // happens without the migrations.
+                d1Databases: ["DB", "AUTH_DB", "CONFORMANCE_DRIZZLE_DB", "CONFORMANCE_KYSELY_DB", "EMPTY_DB"],
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   BETTER_AUTH_SECRET: "test-secret-that-is-long-enough-0123456789",
@@ -35,7 +36,8 @@ export default defineConfig(async () => {
             // Several tests hash a dozen passwords (scrypt, about 100 ms each): on a busy 2-core machine the
             // 5 s default would fail them for being slow, not wrong.
             testTimeout: 30_000,
-            exclude: ["test/**/*.node.test.ts"],
+            // test/artifact is a Worker of its own that runs against the packed tarball (artifact.node.test.ts).
+            exclude: ["test/**/*.node.test.ts", "test/artifact/**"],
             setupFiles: ["./test/apply-migrations.ts"],
           },
         },

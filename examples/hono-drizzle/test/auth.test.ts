@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, captureMailLog, linkIn, ORIGIN, PASSWORD, postJSON, sessionCookie, signUp, uniqueEmail } from "./support.js";
+import { linkIn, ORIGIN, PASSWORD, sessionCookie, uniqueEmail } from "./support.js";
+import { call, captureMailLog, postJSON, signUp } from "./worker.js";
 
 // The Worker logs every mail it would send; keep that out of the test output but record it.
 const loggedMails = captureMailLog();

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { authFor } from "../src/auth.js";
-import { call, captureMailLog, PASSWORD, sessionCookie, signUp, SPA_ORIGIN, uniqueEmail } from "./support.js";
+import { PASSWORD, sessionCookie, SPA_ORIGIN, uniqueEmail } from "./support.js";
+import { call, captureMailLog, signUp } from "./worker.js";
 
 captureMailLog();
 

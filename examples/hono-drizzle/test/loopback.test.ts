@@ -3,7 +3,8 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { authFor } from "../src/auth.js";
 import app from "../src/index.js";
-import { captureMailLog, ORIGIN, PASSWORD, sessionCookie, signUp, textOf, uniqueEmail } from "./support.js";
+import { ORIGIN, PASSWORD, sessionCookie, textOf, uniqueEmail } from "./support.js";
+import { captureMailLog, signUp } from "./worker.js";
 
 captureMailLog();
 

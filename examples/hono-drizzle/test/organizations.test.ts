@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, captureMailLog, linkIn, ORIGIN, postJSON, signUp, textOf, uniqueEmail } from "./support.js";
+import { linkIn, ORIGIN, textOf, uniqueEmail } from "./support.js";
+import { call, captureMailLog, postJSON, signUp } from "./worker.js";
 
 const loggedMails = captureMailLog();
 

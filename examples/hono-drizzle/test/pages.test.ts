@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, captureMailLog, postJSON, PASSWORD, sessionCookie, signUp, textOf, uniqueEmail } from "./support.js";
+import { PASSWORD, sessionCookie, textOf, uniqueEmail } from "./support.js";
+import { call, captureMailLog, postJSON, signUp } from "./worker.js";
 
 captureMailLog();
 

@@ -1,36 +1,18 @@
-// Helpers the test files share: requests to the Worker under test, cookies, the mail log, TOTP codes.
-import { exports } from "cloudflare:workers";
-import { afterEach, beforeEach, expect, vi, type MockInstance } from "vitest";
+// Helpers every test shares, in any runtime (workerd, and Node for the browser journey): the test's origins and
+// password, fresh addresses, cookies and mail links, text on a page, TOTP codes. Requests to the Worker under
+// test are in worker.ts.
+import { Secret, TOTP } from "otpauth";
 
 /** BETTER_AUTH_URL in vitest.config.ts: the Worker's own origin. */
 export const ORIGIN = "http://localhost:8787";
 /** TRUSTED_ORIGINS in vitest.config.ts: a single-page app on another origin. */
 export const SPA_ORIGIN = "http://localhost:5173";
+/** Every test user's password. */
 export const PASSWORD = "correct horse battery staple";
 
-export interface CallInit {
-  method?: string;
-  /** A string is sent as JSON; URLSearchParams as a form post. */
-  body?: string | URLSearchParams;
-  cookie?: string;
-  /** The Origin header; ORIGIN unless given, none with null. */
-  origin?: string | null;
-  headers?: Record<string, string>;
-}
-
-/** A request to the Worker under test, as a browser on `origin` (or curl) would send it. */
-export function call(path: string, init: CallInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  const origin = init.origin === undefined ? ORIGIN : init.origin;
-  if (origin !== null) headers.set("origin", origin);
-  if (typeof init.body === "string") headers.set("content-type", "application/json");
-  if (init.cookie !== undefined) headers.set("cookie", init.cookie);
-  const request = new Request(`${ORIGIN}${path}`, { method: init.method ?? "GET", headers, body: init.body, redirect: "manual" });
-  return exports.default.fetch(request);
-}
-
-export function postJSON(path: string, body: unknown, cookie?: string): Promise<Response> {
-  return call(path, { method: "POST", body: JSON.stringify(body), cookie });
+/** An address no other test uses. */
+export function uniqueEmail(label = "user"): string {
+  return `${label}-${crypto.randomUUID()}@example.com`;
 }
 
 /** The `name=value` part of the session cookie a response sets. */
@@ -49,37 +31,11 @@ export function cookiesFrom(res: Response): string {
     .join("; ");
 }
 
-/**
- * Keeps the Worker's console.log out of the test output while recording it; returns a function that lists
- * the `[mail]` lines of the current test. Call it once at the top of a test file.
- */
-export function captureMailLog(): () => string[] {
-  let consoleLog: MockInstance<typeof console.log>;
-  beforeEach(() => {
-    consoleLog = vi.spyOn(console, "log").mockImplementation(() => {});
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-  return () => consoleLog.mock.calls.map(([line]) => String(line)).filter((line) => line.startsWith("[mail]"));
-}
-
 /** The link at the end of a logged `[mail] subject (to address): link` line. */
 export function linkIn(mailLine: string | undefined): string {
   const link = mailLine?.split(": ").at(-1);
   if (link === undefined || !link.startsWith("http")) throw new Error(`no link in ${mailLine}`);
   return link;
-}
-
-export function uniqueEmail(): string {
-  return `user-${crypto.randomUUID()}@example.com`;
-}
-
-/** Signs up a new user and returns their session cookie. */
-export async function signUp(email: string, name = "Ada"): Promise<string> {
-  const res = await postJSON("/api/auth/sign-up/email", { email, password: PASSWORD, name });
-  expect(res.status).toBe(200);
-  return sessionCookie(res);
 }
 
 /** The text inside the first element with this data-testid (tags stripped, whitespace collapsed). */
@@ -102,29 +58,10 @@ export function textsOf(page: string, testId: string): string[] {
   return texts;
 }
 
-/** The current RFC 6238 code (SHA-1, 30 s, 6 digits) for a base32 secret, as an authenticator app shows it. */
-export async function totp(base32Secret: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", base32Decode(base32Secret), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
-  const counter = new DataView(new ArrayBuffer(8));
-  counter.setBigUint64(0, BigInt(Math.floor(Date.now() / 1000 / 30)));
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, counter.buffer));
-  const offset = mac[mac.length - 1]! & 0x0f;
-  const value = new DataView(mac.buffer).getUint32(offset) & 0x7fffffff;
-  return String(value % 1_000_000).padStart(6, "0");
-}
-
-function base32Decode(text: string): Uint8Array<ArrayBuffer> {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const bytes: number[] = [];
-  let bits = 0;
-  let buffer = 0;
-  for (const char of text.replace(/=+$/, "").toUpperCase()) {
-    buffer = (buffer << 5) | alphabet.indexOf(char);
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((buffer >> bits) & 0xff);
-    }
-  }
-  return new Uint8Array(bytes);
+/**
+ * The current code for a base32 secret as the page shows it (spaces allowed), computed as an authenticator
+ * app would (RFC 6238: SHA-1, 30 s, 6 digits) by otpauth, independently of better-auth.
+ */
+export function totp(base32Secret: string): string {
+  return new TOTP({ secret: Secret.fromBase32(base32Secret.replace(/\s/g, "")) }).generate();
 }

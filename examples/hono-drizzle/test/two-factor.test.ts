@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, captureMailLog, cookiesFrom, PASSWORD, postJSON, sessionCookie, signUp, textOf, textsOf, totp, uniqueEmail } from "./support.js";
+import { cookiesFrom, PASSWORD, sessionCookie, textOf, textsOf, totp, uniqueEmail } from "./support.js";
+import { call, captureMailLog, postJSON, signUp } from "./worker.js";
 
 captureMailLog();
 
@@ -32,7 +33,7 @@ describe("two-factor set-up on /profile", () => {
     expect(new Set(backupCodes).size).toBe(10);
     expect(textOf(body, "two-factor-status")).toContain("enter a code");
 
-    const verify = await postJSON("/api/auth/two-factor/verify-totp", { code: await totp(secret) }, cookie);
+    const verify = await postJSON("/api/auth/two-factor/verify-totp", { code: totp(secret) }, cookie);
 
     expect(verify.status).toBe(200);
     const profile = await (await call("/profile", { cookie: sessionCookie(verify) })).text();
@@ -45,7 +46,7 @@ describe("two-factor set-up on /profile", () => {
     const email = uniqueEmail();
     const cookie = await signUp(email);
     const body = await (await call("/profile/two-factor", { method: "POST", body: enableForm(PASSWORD), cookie })).text();
-    await postJSON("/api/auth/two-factor/verify-totp", { code: await totp(textOf(body, "totp-secret")) }, cookie);
+    await postJSON("/api/auth/two-factor/verify-totp", { code: totp(textOf(body, "totp-secret")) }, cookie);
     const backupCode = textsOf(body, "backup-code")[0];
 
     const signIn = await postJSON("/api/auth/sign-in/email", { email, password: PASSWORD });

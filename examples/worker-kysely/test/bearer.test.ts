@@ -4,7 +4,8 @@ import { env } from "cloudflare:workers";
 import { base64url, decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, UnsecuredJWT, type JWTPayload } from "jose";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { authFor } from "../src/auth.js";
-import { call, callWithToken, ORIGIN, signUpWithToken } from "./worker.js";
+import { ORIGIN } from "./support.js";
+import { call, callWithToken, signUpWithToken } from "./worker.js";
 
 beforeEach(() => {
   vi.spyOn(console, "log").mockImplementation(() => {});

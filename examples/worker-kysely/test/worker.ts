@@ -1,10 +1,9 @@
-// Requests to the Worker under test, as a client would send them, and the sign-up and token steps every test needs.
+// Requests to the Worker under test, as a client would send them, and the sign-up and token steps every test
+// needs: workerd only (cloudflare:workers). Constants and helpers any runtime can load are in support.ts.
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Note } from "../src/notes.js";
-
-export const ORIGIN = "http://127.0.0.1:8788";
-const PASSWORD = "correct horse battery staple";
+import { ORIGIN, PASSWORD, uniqueEmail } from "./support.js";
 
 export interface CallInit {
   method?: string;
@@ -40,7 +39,7 @@ export interface SignedUpUser {
 
 /** Signs a new user up, then exchanges the session cookie for a JWT, as a client of the notes API would. */
 export async function signUpWithToken(): Promise<SignedUpUser> {
-  const email = `user-${crypto.randomUUID()}@example.com`;
+  const email = uniqueEmail();
   const res = await call("/api/auth/sign-up/email", { method: "POST", body: JSON.stringify({ email, password: PASSWORD, name: "Ada" }) });
   expect(res.status).toBe(200);
   const { user } = await res.json<{ user: { id: string } }>();

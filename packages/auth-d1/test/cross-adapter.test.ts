@@ -1,10 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { factories } from "./support/adapters.js";
-import { TestClient, uniqueEmail } from "./support/client.js";
-
-const PASSWORD = "correct horse battery staple";
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+import { factories, ISO_DATE, PASSWORD, TestClient, uniqueEmail } from "./support/index.js";
 
 const pairs = [
   ["drizzle", "kysely", factories.drizzle, factories.kysely],
@@ -35,7 +31,7 @@ describe.each(pairs)("written by %s, read by %s", (_writer, _reader, createWrite
     expect(read.session).toEqual(written.session);
   });
 
-  it("stores dates as ISO text and booleans as integers, whichever adapter writes", async () => {
+  it("stores dates as ISO_DATE text and booleans as integers, whichever adapter writes", async () => {
     const email = uniqueEmail("types");
     await new TestClient(writer()).post("/sign-up/email", { email, password: PASSWORD, name: "Types" });
     const row = await env.DB.prepare(
@@ -44,7 +40,7 @@ describe.each(pairs)("written by %s, read by %s", (_writer, _reader, createWrite
       .bind(email)
       .first<{ created: string; verified: string; expires: string; expires_at: string }>();
     expect(row).toMatchObject({ created: "text", verified: "integer", expires: "text" });
-    expect(row!.expires_at).toMatch(ISO);
+    expect(row!.expires_at).toMatch(ISO_DATE);
   });
 
   it("agrees on which sessions have expired", async () => {

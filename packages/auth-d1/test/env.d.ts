@@ -4,6 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       DB: D1Database;
+      /** A second migrated database, for createAuth's `binding` option. */
+      AUTH_DB: D1Database;
       CONFORMANCE_DRIZZLE_DB: D1Database;
       CONFORMANCE_KYSELY_DB: D1Database;
       EMPTY_DB: D1Database;

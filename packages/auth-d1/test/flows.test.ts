@@ -1,48 +1,33 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { adapters, lastMailTo } from "./support/adapters.js";
-import { TestClient, uniqueEmail } from "./support/client.js";
-import { rows } from "./support/d1.js";
-
-const PASSWORD = "correct horse battery staple";
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+import { adapters, ISO_DATE, lastMailTo, PASSWORD, rows, sessionCount, signedUp, TestClient, uniqueEmail } from "./support/index.js";
 
 async function userRow(email: string) {
   return (await rows<Record<string, unknown>>("SELECT * FROM user WHERE email = ?", email))[0];
 }
 
-async function sessionCount(userId: string): Promise<number> {
-  return (await rows<{ n: number }>("SELECT count(*) AS n FROM session WHERE user_id = ?", userId))[0]!.n;
-}
-
 describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, options }) => {
   const auth = () => createAuth(env, options);
 
-  async function signedUp(label: string) {
-    const client = new TestClient(auth());
-    const email = uniqueEmail(`${name}-${label}`);
-    const res = await client.post("/sign-up/email", { email, password: PASSWORD, name: "Ada Lovelace" });
-    expect(res.status).toBe(200);
-    return { client, email, userId: res.body.user.id as string };
-  }
+  const signUp = (label: string) => signedUp(auth(), `${name}-${label}`);
 
   it("signs up: user, credential account and session rows, a verification mail", async () => {
-    const { client, email, userId } = await signedUp("signup");
+    const { client, email, userId } = await signUp("signup");
     const user = await userRow(email);
     expect(user).toMatchObject({ id: userId, name: "Ada Lovelace", email, email_verified: 0, image: null });
-    expect(user!.created_at).toMatch(ISO);
+    expect(user!.created_at).toMatch(ISO_DATE);
     const [account] = await rows<Record<string, string>>("SELECT * FROM account WHERE user_id = ?", userId);
     expect(account).toMatchObject({ provider_id: "credential", account_id: userId });
     expect(account!.password).not.toContain(PASSWORD);
     const [session] = await rows<Record<string, string>>("SELECT * FROM session WHERE user_id = ?", userId);
     expect(session!.token).toBe(client.sessionToken);
-    expect(session!.expires_at).toMatch(ISO);
+    expect(session!.expires_at).toMatch(ISO_DATE);
     expect(new Date(session!.expires_at!).getTime()).toBeGreaterThan(Date.now() + 6 * 24 * 3600 * 1000);
     expect(lastMailTo(outbox, email, "verify-email").url).toContain("/verify-email?token=");
   });
 
   it("refuses a second sign-up with the same email and writes nothing", async () => {
-    const { email } = await signedUp("dupe");
+    const { email } = await signUp("dupe");
     const res = await new TestClient(auth()).post("/sign-up/email", { email, password: PASSWORD, name: "Imposter" });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL");
@@ -50,7 +35,7 @@ describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, 
   });
 
   it("signs in with the right password and refuses the wrong one", async () => {
-    const { email, userId } = await signedUp("signin");
+    const { email, userId } = await signUp("signin");
     const wrong = await new TestClient(auth()).post("/sign-in/email", { email, password: "not the password" });
     expect(wrong.status).toBe(401);
     expect(wrong.body.code).toBe("INVALID_EMAIL_OR_PASSWORD");
@@ -66,7 +51,7 @@ describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, 
   });
 
   it("gets the session with the cookie, and null without it", async () => {
-    const { client, email, userId } = await signedUp("session");
+    const { client, email, userId } = await signUp("session");
     const res = await client.get("/get-session");
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ id: userId, email, name: "Ada Lovelace", emailVerified: false });
@@ -78,7 +63,7 @@ describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, 
   });
 
   it("signs out: the session row is gone and the cookie no longer works", async () => {
-    const { client, userId } = await signedUp("signout");
+    const { client, userId } = await signUp("signout");
     const stolen = new TestClient(auth());
     await stolen.post("/sign-in/email", { email: (await rows<{ email: string }>("SELECT email FROM user WHERE id = ?", userId))[0]!.email, password: PASSWORD });
     const token = client.sessionToken;
@@ -91,7 +76,7 @@ describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, 
   });
 
   it("changes the password, revoking other sessions", async () => {
-    const { client, email, userId } = await signedUp("changepw");
+    const { client, email, userId } = await signUp("changepw");
     const other = new TestClient(auth());
     await other.post("/sign-in/email", { email, password: PASSWORD });
     const wrongCurrent = await client.post("/change-password", { currentPassword: "wrong password!", newPassword: "a brand new password" });
@@ -107,7 +92,7 @@ describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, 
   });
 
   it("updates the user, and the session shows it at once", async () => {
-    const { client, email } = await signedUp("update");
+    const { client, email } = await signUp("update");
     const res = await client.post("/update-user", { name: "Grace Hopper", image: "https://example.com/grace.png" });
     expect(res.status).toBe(200);
     expect(await userRow(email)).toMatchObject({ name: "Grace Hopper", image: "https://example.com/grace.png" });
@@ -126,7 +111,7 @@ describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, 
   }
 
   it("changes an unverified email once the new address is verified", async () => {
-    const { client, email, userId } = await signedUp("chemail");
+    const { client, email, userId } = await signUp("chemail");
     const newEmail = uniqueEmail(`${name}-chemail-new`);
     expect((await client.post("/change-email", { newEmail })).status).toBe(200);
     expect(await userRow(email)).toMatchObject({ id: userId });
@@ -138,7 +123,7 @@ describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, 
   });
 
   it("changes a verified email after the old address approves and the new one verifies", async () => {
-    const { client, email, userId } = await signedUp("chverified");
+    const { client, email, userId } = await signUp("chverified");
     await follow(client, lastMailTo(outbox, email, "verify-email").url);
     expect(await userRow(email)).toMatchObject({ email_verified: 1 });
     const newEmail = uniqueEmail(`${name}-chverified-new`);
@@ -153,7 +138,7 @@ describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, 
   });
 
   it("lists sessions and revokes one, the others, then all", async () => {
-    const { client, email, userId } = await signedUp("sessions");
+    const { client, email, userId } = await signUp("sessions");
     const devices = [new TestClient(auth()), new TestClient(auth()), new TestClient(auth())];
     for (const device of devices) expect((await device.post("/sign-in/email", { email, password: PASSWORD })).status).toBe(200);
     const listed = await client.get("/list-sessions");
@@ -180,14 +165,14 @@ describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, 
   });
 
   it("cannot revoke another user's session", async () => {
-    const alice = await signedUp("alice");
-    const bob = await signedUp("bob");
+    const alice = await signUp("alice");
+    const bob = await signUp("bob");
     await alice.client.post("/revoke-session", { token: bob.client.sessionToken });
     expect((await bob.client.get("/get-session")).body.user.id).toBe(bob.userId);
   });
 
   it("deletes the user with the password, with their sessions and accounts", async () => {
-    const { client, email, userId } = await signedUp("delete");
+    const { client, email, userId } = await signUp("delete");
     const wrong = await client.post("/delete-user", { password: "wrong password!" });
     expect(wrong.status).toBe(400);
     expect(await userRow(email)).toBeDefined();
@@ -199,7 +184,7 @@ describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, 
   });
 
   it("resets a forgotten password with the mailed token, once", async () => {
-    const { client, email, userId } = await signedUp("reset");
+    const { client, email, userId } = await signUp("reset");
     const asked = await new TestClient(auth()).post("/request-password-reset", { email, redirectTo: "/reset" });
     expect(asked.status).toBe(200);
     const unknown = await new TestClient(auth()).post("/request-password-reset", { email: uniqueEmail("nobody"), redirectTo: "/reset" });
@@ -220,7 +205,7 @@ describe.each(adapters)("$name adapter over HTTP", ({ name, createAuth, outbox, 
   });
 
   it("sends and verifies the email", async () => {
-    const { client, email } = await signedUp("verify");
+    const { client, email } = await signUp("verify");
     const sent = await client.post("/send-verification-email", { email });
     expect(sent.status).toBe(200);
     const mail = lastMailTo(outbox, email, "verify-email");

@@ -1,10 +1,33 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
-import { adapters } from "./support/adapters.js";
-import { TestClient, uniqueEmail } from "./support/client.js";
-import { countingD1 } from "./support/counting-d1.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { adapters, countingD1, PASSWORD, TestClient, uniqueEmail } from "./support/index.js";
 
 describe.each(adapters)("$name createAuth on every request", ({ createAuth }) => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("warns once, at the fourth new options object for one env, that options belong at module scope", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const workerEnv = { ...env }; // counted per env: a fresh one starts from zero
+    for (let request = 1; request <= 3; request++) createAuth(workerEnv, { session: { expiresIn: 3600 } });
+    expect(warn).not.toHaveBeenCalled();
+    createAuth(workerEnv, { session: { expiresIn: 3600 } });
+    expect(warn).toHaveBeenCalledOnce();
+    expect(warn.mock.calls[0]![0]).toMatch(/^\[auth-d1\] createAuth\(env, options\) received a new options object .* Define the options once at module scope\.$/);
+    for (let request = 1; request <= 4; request++) createAuth(workerEnv, { session: { expiresIn: 3600 } });
+    expect(warn).toHaveBeenCalledOnce();
+  });
+
+  it("does not warn when the options object is the same on every request", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const workerEnv = { ...env };
+    const options = { session: { expiresIn: 3600 } };
+    for (let request = 1; request <= 8; request++) createAuth(workerEnv, options);
+    createAuth(workerEnv);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
   it("returns the same instance for the same env and options", () => {
     const options = {};
     expect(createAuth(env, options)).toBe(createAuth(env, options));
@@ -17,7 +40,7 @@ describe.each(adapters)("$name createAuth on every request", ({ createAuth }) =>
     const workerEnv = { ...env, DB: db.binding };
     const handler = { handler: (request: Request) => createAuth(workerEnv).handler(request) };
     const client = new TestClient(handler);
-    await client.post("/sign-up/email", { email: uniqueEmail("memo"), password: "correct horse battery staple", name: "Memo" });
+    await client.post("/sign-up/email", { email: uniqueEmail("memo"), password: PASSWORD, name: "Memo" });
 
     const perRequest: string[][] = [];
     for (let i = 0; i < 3; i++) {

@@ -2,10 +2,16 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { AUTH_D1_REQUEST_ERROR_CODES, isAuthD1Error } from "../src/errors.js";
 import * as presets from "../src/presets/index.js";
-import { adaptersWith, factories } from "./support/adapters.js";
+import { adapters, adaptersWith, factories, type AuthHandler, authPost, one, PASSWORD, signedUp } from "./support/index.js";
 
 const APP = "https://app.example.com";
 const STAGING = "https://staging.example.com";
+const PREVIEW = "https://pr-42.preview.example.com";
+
+/** A sign-in from `origin` for a user who does not exist: 401 once through the origin check, 403 if refused by it. */
+function signInFrom(auth: AuthHandler, origin: string): Promise<Response> {
+  return auth.handler(authPost("/sign-in/email", JSON.stringify({ email: "nobody@example.com", password: PASSWORD }), { origin }));
+}
 
 describe.each(adaptersWith(() => ({ trustedOrigins: [APP] })))("$name adapter: trusted origins", ({ auth, name }) => {
   it("keeps env's TRUSTED_ORIGINS when options add their own", async () => {
@@ -16,17 +22,58 @@ describe.each(adaptersWith(() => ({ trustedOrigins: [APP] })))("$name adapter: t
   });
 
   it("lets a trusted origin in and keeps another out", async () => {
-    const post = (origin: string) =>
-      auth().handler(
-        new Request("http://localhost:8787/api/auth/sign-in/email", {
-          method: "POST",
-          headers: { "content-type": "application/json", origin },
-          body: JSON.stringify({ email: "nobody@example.com", password: "correct horse battery staple" }),
-        }),
-      );
-    expect((await post(APP)).status).toBe(401); // through the origin check, then a failed sign-in
-    const evil = await post("https://evil.example");
-    expect(evil.status).toBe(403);
+    expect((await signInFrom(auth(), APP)).status).toBe(401); // through the origin check, then a failed sign-in
+    expect((await signInFrom(auth(), "https://evil.example")).status).toBe(403);
+  });
+});
+
+describe.each(adapters)("$name adapter: trustedOrigins as a function", ({ createAuth }) => {
+  // Built once, as a Worker would at module scope: env with TRUSTED_ORIGINS, options with a function.
+  const seen: unknown[] = [];
+  const options = {
+    trustedOrigins: (request?: Request) => {
+      seen.push(request);
+      return [PREVIEW];
+    },
+  };
+  const workerEnv = { ...env, TRUSTED_ORIGINS: STAGING };
+  const auth = () => createAuth(workerEnv, options);
+
+  it("trusts what the function returns and env's TRUSTED_ORIGINS, and nothing else", async () => {
+    seen.length = 0;
+    expect((await signInFrom(auth(), PREVIEW)).status).toBe(401);
+    expect((await signInFrom(auth(), STAGING)).status).toBe(401);
+    expect((await signInFrom(auth(), "https://pr-43.preview.example.com")).status).toBe(403);
+    expect((await signInFrom(auth(), APP)).status).toBe(403);
+    // better-auth hands the function each incoming request, so it can decide per request.
+    expect(seen.some((request) => request instanceof Request && request.headers.get("origin") === PREVIEW)).toBe(true);
+  });
+});
+
+describe.each(adapters)("$name adapter: the binding option", ({ name, createAuth }) => {
+  // A Worker whose only D1 binding is AUTH_DB: no DB to fall back on.
+  const { DB: _db, ...withoutDB } = env;
+  const workerEnv: Omit<typeof env, "DB"> = withoutDB;
+  const options = { binding: "AUTH_DB" };
+
+  it("reads and writes the D1 database bound under that name", async () => {
+    const { client, email, userId } = await signedUp(createAuth(workerEnv, options), `${name}-binding`);
+    const inAuthDB = await env.AUTH_DB.prepare("SELECT id FROM user WHERE email = ?").bind(email).first();
+    expect(inAuthDB).toEqual({ id: userId });
+    expect(await one("SELECT id FROM user WHERE email = ?", email)).toBeUndefined();
+    const session = await client.get("/get-session");
+    expect(session.body.user.id).toBe(userId);
+    expect(await env.AUTH_DB.prepare("SELECT count(*) AS n FROM session WHERE user_id = ?").bind(userId).first("n")).toBe(1);
+  });
+
+  it("refuses the same env without the option, at creation: env.DB is missing", () => {
+    let caught: unknown;
+    try {
+      createAuth(workerEnv);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isAuthD1Error(caught) && caught.code).toBe("DB_BINDING_MISSING");
   });
 });
 

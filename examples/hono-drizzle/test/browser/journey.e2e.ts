@@ -4,12 +4,11 @@
  * test-results/browser/.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PASSWORD, totp } from "../support.js";
 import { addVirtualAuthenticator, launchChromium, loopbackContext, screenshot } from "./browser.js";
 import { startWorker, type RunningWorker } from "./worker.js";
 
-const PASSWORD = "correct horse battery staple";
 const run = Date.now().toString(36);
 const ada = `ada-${run}@example.com`;
 const bob = `bob-${run}@example.com`;
@@ -19,7 +18,8 @@ let worker: RunningWorker;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-let totp: TOTP;
+/** The base32 secret the profile page showed at enrolment: an authenticator app's copy of it. */
+let totpSecret: string;
 
 async function text(testId: string, of: Page = page): Promise<string> {
   const element = of.getByTestId(testId).first();
@@ -85,12 +85,11 @@ describe("the hono-drizzle example in Chromium", () => {
   it("turns on TOTP with a code computed from the secret on the page", async () => {
     await page.locator("#enable-two-factor").getByLabel("Password").fill(PASSWORD);
     await page.getByTestId("enable-two-factor").click();
-    const secret = await text("totp-secret");
+    totpSecret = await text("totp-secret");
     expect(await page.locator('[data-testid="totp-qr"] svg').count()).toBe(1);
     expect(await page.getByTestId("backup-code").count()).toBe(10);
     await screenshot(page, "totp-enrolment");
-    totp = new TOTP({ secret: Secret.fromBase32(secret.replace(/\s/g, "")) });
-    await page.locator("#verify-totp").getByLabel("Code from your authenticator app").fill(totp.generate());
+    await page.locator("#verify-totp").getByLabel("Code from your authenticator app").fill(totp(totpSecret));
     await page.getByTestId("verify-totp").click();
     await page.waitForURL(/notice=two-factor-on/);
     expect(await text("two-factor-status")).toContain("Two-factor authentication is on");
@@ -103,7 +102,7 @@ describe("the hono-drizzle example in Chromium", () => {
     await page.getByTestId("second-factor").waitFor({ state: "visible" });
     expect(page.url()).not.toMatch(/\/profile/);
     await screenshot(page, "second-factor");
-    await page.getByLabel("Code from your authenticator app").fill(totp.generate());
+    await page.getByLabel("Code from your authenticator app").fill(totp(totpSecret));
     await page.getByTestId("totp-submit").click();
     await page.waitForURL(/\/profile/);
     expect(await text("signed-in-as")).toContain(ada);

@@ -3,7 +3,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // The Worker runs in workerd as wrangler.jsonc describes it, on the migrations inside the installed tarball.
-// Spec files are *.spec.ts so the auth-d1 package's own vitest projects (*.test.ts) never pick them up.
+// The package's own vitest projects exclude test/artifact, so they never run these files in the workspace.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(join(import.meta.dirname, "node_modules", "@acme", "auth-d1", "migrations"));
   return {
@@ -20,7 +20,7 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      include: ["test/**/*.spec.ts"],
+      include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
     },
   };

@@ -7,9 +7,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { createAuthClient } from "../../src/client/index.js";
 import { createAuth } from "../../src/drizzle.js";
-import { ORIGIN, uniqueEmail } from "../support/client.js";
-
-const PASSWORD = "correct horse battery staple";
+import { ORIGIN, PASSWORD, uniqueEmail } from "../support/index.js";
 
 /** `fetch` as a browser on ORIGIN: an Origin header, and the session cookie kept between calls. */
 function browserFetch(): typeof fetch {

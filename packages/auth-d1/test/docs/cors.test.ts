@@ -7,36 +7,23 @@ import { describe, expect, it } from "vitest";
 import { withCors } from "../../../../docs/scripts/cors.js";
 import { createAuth } from "../../src/drizzle.js";
 import { readAuthEnv } from "../../src/env.js";
-import { ORIGIN, uniqueEmail } from "../support/client.js";
+import { authPost, ORIGIN, PASSWORD, uniqueEmail } from "../support/index.js";
 
 const FRONT_END = "http://localhost:5173";
 const withFrontEnd = { ...env, TRUSTED_ORIGINS: FRONT_END };
-const PASSWORD = "correct horse battery staple";
 
 function worker(request: Request, workerEnv: typeof withFrontEnd): Promise<Response> {
   return withCors(request, readAuthEnv(workerEnv).trustedOrigins, () => createAuth(workerEnv).handler(request));
 }
 
 function signUpFrom(origin: string, workerEnv: typeof withFrontEnd = withFrontEnd): Promise<Response> {
-  return worker(
-    new Request(`${ORIGIN}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { origin, "content-type": "application/json" },
-      body: JSON.stringify({ email: uniqueEmail("cors"), password: PASSWORD, name: "Ada" }),
-    }),
-    workerEnv,
-  );
+  return worker(authPost("/sign-up/email", JSON.stringify({ email: uniqueEmail("cors"), password: PASSWORD, name: "Ada" }), { origin }), workerEnv);
 }
 
 describe("a front end on another origin", () => {
   it("without CORS headers from better-auth itself, even for a trusted origin", async () => {
-    const res = await createAuth(withFrontEnd).handler(
-      new Request(`${ORIGIN}/api/auth/sign-up/email`, {
-        method: "POST",
-        headers: { origin: FRONT_END, "content-type": "application/json" },
-        body: JSON.stringify({ email: uniqueEmail("cors-bare"), password: PASSWORD, name: "Ada" }),
-      }),
-    );
+    const body = JSON.stringify({ email: uniqueEmail("cors-bare"), password: PASSWORD, name: "Ada" });
+    const res = await createAuth(withFrontEnd).handler(authPost("/sign-up/email", body, { origin: FRONT_END }));
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
   });

@@ -10,10 +10,9 @@ import { env } from "cloudflare:test";
 import { hashPassword, verifyPassword } from "better-auth/crypto";
 import { describe, expect, it } from "vitest";
 import { createAuth } from "../../src/drizzle.js";
-import { TestClient, uniqueEmail } from "../support/client.js";
+import { PASSWORD, TestClient, uniqueEmail } from "../support/index.js";
 
 const RUNS = 20;
-const PASSWORD = "correct horse battery staple";
 
 async function timed(label: string, run: (index: number) => Promise<void>): Promise<number> {
   const start = performance.now();

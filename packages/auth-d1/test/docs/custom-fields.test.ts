@@ -6,10 +6,8 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAuth } from "../../src/kysely.js";
-import { TestClient, uniqueEmail } from "../support/client.js";
+import { PASSWORD, TestClient, uniqueEmail } from "../support/index.js";
 import { createAppAuth } from "./custom-fields-drizzle.js";
-
-const PASSWORD = "correct horse battery staple";
 
 // The user's own migration. DB is shared by the test files; a nullable column is harmless to the others.
 beforeAll(async () => {

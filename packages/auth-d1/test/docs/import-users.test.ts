@@ -11,11 +11,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { fromAuthJs, fromClerk, importUsers, type AuthJsAccount, type AuthJsUser, type ClerkUser, type ImportBatch } from "../../../../docs/scripts/import-users.js";
 import { createAuth, type AuthD1Options } from "../../src/drizzle.js";
 import type { AuthEmail } from "../../src/mail.js";
-import { lastMailTo } from "../support/adapters.js";
-import { TestClient, uniqueEmail } from "../support/client.js";
-import { rows } from "../support/d1.js";
+import { ISO_DATE, lastMailTo, rows, TestClient, uniqueEmail } from "../support/index.js";
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const run = crypto.randomUUID().slice(0, 8);
 const CLERK_PASSWORD = "clerk password 1234";
 // bcryptjs.hashSync(CLERK_PASSWORD, 10), in the `$2a$` form Clerk's export uses.
@@ -113,7 +110,7 @@ describe("docs/scripts/import-users.ts", () => {
     expect(await rows("SELECT id FROM account WHERE user_id = ?", taken.id)).toEqual([]);
   });
 
-  it("writes snake_case rows with ISO dates, lower-case emails and 0/1 booleans", async () => {
+  it("writes snake_case rows with ISO_DATE dates, lower-case emails and 0/1 booleans", async () => {
     const [user] = await rows("SELECT * FROM user WHERE id = ?", ada.id);
     expect(user).toMatchObject({ email: ada.email.toLowerCase(), name: "Ada Lovelace", email_verified: 1, image: "https://img.clerk.com/ada.png" });
     expect(user).toMatchObject({ created_at: "2024-01-02T03:04:05.000Z", updated_at: "2025-06-06T07:08:09.000Z" });
@@ -126,7 +123,7 @@ describe("docs/scripts/import-users.ts", () => {
     ]);
     expect(accounts[0]!.password).toBe(CLERK_DIGEST);
     expect(accounts[1]).toMatchObject({ access_token: "gho_old", access_token_expires_at: "2027-01-15T08:00:00.000Z" });
-    for (const account of accounts) expect(account.created_at).toMatch(ISO);
+    for (const account of accounts) expect(account.created_at).toMatch(ISO_DATE);
   });
 
   it("writes nothing the second time", async () => {

@@ -6,18 +6,13 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createAuth } from "../../src/kysely.js";
-import { ORIGIN, uniqueEmail } from "../support/client.js";
+import { authPost, uniqueEmail } from "../support/index.js";
 
 const enabled = { rateLimit: { enabled: true } };
 
 function signIn(auth: { handler(request: Request): Promise<Response> }, ip: string): Promise<Response> {
-  return auth.handler(
-    new Request(`${ORIGIN}/api/auth/sign-in/email`, {
-      method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json", "cf-connecting-ip": ip },
-      body: JSON.stringify({ email: uniqueEmail("nobody"), password: "not anybody's password" }),
-    }),
-  );
+  const body = JSON.stringify({ email: uniqueEmail("nobody"), password: "not anybody's password" });
+  return auth.handler(authPost("/sign-in/email", body, { "cf-connecting-ip": ip }));
 }
 
 async function counters(ip: string): Promise<Array<{ key: string; count: number }>> {

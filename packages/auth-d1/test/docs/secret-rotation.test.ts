@@ -9,10 +9,8 @@ import { describe, expect, it } from "vitest";
 import { createAuth } from "../../src/drizzle.js";
 import type { AuthEmail } from "../../src/mail.js";
 import * as presets from "../../src/presets/index.js";
-import { lastMailTo } from "../support/adapters.js";
-import { TestClient, uniqueEmail } from "../support/client.js";
+import { lastMailTo, PASSWORD, TestClient, uniqueEmail } from "../support/index.js";
 
-const PASSWORD = "correct horse battery staple";
 const OLD_SECRET = "old-secret-0123456789-0123456789-0123456789";
 const NEW_SECRET = "new-secret-9876543210-9876543210-9876543210";
 

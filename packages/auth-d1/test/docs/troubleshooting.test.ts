@@ -6,16 +6,10 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { createAuth } from "../../src/drizzle.js";
 import { isAuthD1Error } from "../../src/errors.js";
-import { ORIGIN, uniqueEmail } from "../support/client.js";
+import { authPost, ORIGIN, PASSWORD, uniqueEmail } from "../support/index.js";
 
 function signUp(auth: { handler(request: Request): Promise<Response> }): Promise<Response> {
-  return auth.handler(
-    new Request(`${ORIGIN}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json" },
-      body: JSON.stringify({ email: uniqueEmail("trouble"), password: "correct horse battery staple", name: "Ada" }),
-    }),
-  );
+  return auth.handler(authPost("/sign-up/email", JSON.stringify({ email: uniqueEmail("trouble"), password: PASSWORD, name: "Ada" })));
 }
 
 /** An error's message and those of its causes, as `wrangler dev` prints them. */
@@ -49,13 +43,7 @@ describe("troubleshooting symptoms", () => {
 
   it("GitHub sign-in uses the credentials from env, our scopes and the scopes asked for at sign-in", async () => {
     const auth = createAuth({ ...env, GITHUB_CLIENT_ID: "id-from-env", GITHUB_CLIENT_SECRET: "secret-from-env" });
-    const res = await auth.handler(
-      new Request(`${ORIGIN}/api/auth/sign-in/social`, {
-        method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/json" },
-        body: JSON.stringify({ provider: "github", scopes: ["repo"] }),
-      }),
-    );
+    const res = await auth.handler(authPost("/sign-in/social", JSON.stringify({ provider: "github", scopes: ["repo"] })));
     const url = new URL(((await res.json()) as { url: string }).url);
     expect(url.origin + url.pathname).toBe("https://github.com/login/oauth/authorize");
     expect(url.searchParams.get("client_id")).toBe("id-from-env");

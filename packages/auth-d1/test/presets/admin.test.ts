@@ -3,12 +3,7 @@ import { admin as adminPlugin } from "better-auth/plugins/admin";
 import { describe, expect, it } from "vitest";
 import { resolvePresets } from "../../src/preset.js";
 import * as presets from "../../src/presets/index.js";
-import { adaptersWith, factories } from "../support/adapters.js";
-import { TestClient, uniqueEmail, type JsonResponse } from "../support/client.js";
-import { rows } from "../support/d1.js";
-
-const PASSWORD = "correct horse battery staple";
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+import { adaptersWith, factories, ISO_DATE, type JsonResponse, PASSWORD, rows, signedUp, TestClient, uniqueEmail } from "../support/index.js";
 
 const both = adaptersWith((sendEmail) => ({ sendEmail, plugins: [presets.admin()] }));
 
@@ -26,13 +21,7 @@ async function sessionTokens(userId: string): Promise<string[]> {
 }
 
 describe.each(both)("$name: presets.admin over HTTP", ({ name, auth }) => {
-  async function signedUp(label: string) {
-    const client = new TestClient(auth());
-    const email = uniqueEmail(`${name}-${label}`);
-    const res = await client.post("/sign-up/email", { email, password: PASSWORD, name: "Ada Lovelace" });
-    expect(res.status).toBe(200);
-    return { client, email, userId: res.body.user.id as string };
-  }
+  const signUp = (label: string) => signedUp(auth(), `${name}-${label}`);
 
   /**
    * The first admin is made the way a deployer makes one: sign up, then set `role` in D1
@@ -40,7 +29,7 @@ describe.each(both)("$name: presets.admin over HTTP", ({ name, auth }) => {
    * per isolate, and ids are only known after sign-up.
    */
   async function signedUpAdmin(label: string) {
-    const admin = await signedUp(label);
+    const admin = await signUp(label);
     await env.DB.prepare("UPDATE user SET role = 'admin' WHERE id = ?").bind(admin.userId).run();
     return admin;
   }
@@ -101,7 +90,7 @@ describe.each(both)("$name: presets.admin over HTTP", ({ name, auth }) => {
 
   it("sets a role: the promoted user can use admin endpoints until demoted", async () => {
     const admin = await signedUpAdmin("role-admin");
-    const user = await signedUp("role-user");
+    const user = await signUp("role-user");
     expect(await userRow(user.userId)).toMatchObject({ role: "user" });
     expect((await user.client.get("/admin/list-users")).status).toBe(403);
 
@@ -118,7 +107,7 @@ describe.each(both)("$name: presets.admin over HTTP", ({ name, auth }) => {
 
   it("bans a user: their sessions are revoked and sign-in is refused; unban lets them back", async () => {
     const admin = await signedUpAdmin("ban-admin");
-    const user = await signedUp("banned");
+    const user = await signUp("banned");
     const device = await signIn(user.email, PASSWORD);
     expect(await sessionTokens(user.userId)).toHaveLength(2);
 
@@ -147,12 +136,12 @@ describe.each(both)("$name: presets.admin over HTTP", ({ name, auth }) => {
 
   it("ends a ban with an expiry: once ban_expires has passed, sign-in works and clears the ban", async () => {
     const admin = await signedUpAdmin("expiry-admin");
-    const user = await signedUp("expiring");
+    const user = await signUp("expiring");
     const res = await admin.client.post("/admin/ban-user", { userId: user.userId, banExpiresIn: 3600 });
     expect(res.status).toBe(200);
     const row = await userRow(user.userId);
     expect(row).toMatchObject({ banned: 1, ban_reason: "No reason" });
-    expect(row!.ban_expires).toMatch(ISO);
+    expect(row!.ban_expires).toMatch(ISO_DATE);
     expect(Date.parse(row!.ban_expires as string)).toBeGreaterThan(Date.now());
     expectError((await signIn(user.email, PASSWORD)).res, 403, "BANNED_USER");
 
@@ -166,7 +155,7 @@ describe.each(both)("$name: presets.admin over HTTP", ({ name, auth }) => {
 
   it("impersonates a user and stops, back to the admin's own session", async () => {
     const admin = await signedUpAdmin("imp-admin");
-    const target = await signedUp("imp-target");
+    const target = await signUp("imp-target");
     const adminToken = admin.client.sessionToken;
 
     const res = await admin.client.post("/admin/impersonate-user", { userId: target.userId });
@@ -209,7 +198,7 @@ describe.each(both)("$name: presets.admin over HTTP", ({ name, auth }) => {
 
   it("lists a user's sessions and revokes one, then all", async () => {
     const admin = await signedUpAdmin("sess-admin");
-    const user = await signedUp("sess-user");
+    const user = await signUp("sess-user");
     const devices = [(await signIn(user.email, PASSWORD)).client, (await signIn(user.email, PASSWORD)).client];
     const listed = await admin.client.post("/admin/list-user-sessions", { userId: user.userId });
     expect(listed.status).toBe(200);
@@ -232,7 +221,7 @@ describe.each(both)("$name: presets.admin over HTTP", ({ name, auth }) => {
 
   it("sets a user's password: the old one fails, the new one works", async () => {
     const admin = await signedUpAdmin("pw-admin");
-    const user = await signedUp("pw-user");
+    const user = await signUp("pw-user");
     const [before] = await rows<{ password: string }>("SELECT password FROM account WHERE user_id = ?", user.userId);
     const res = await admin.client.post("/admin/set-user-password", { userId: user.userId, newPassword: "set by the admin" });
     expect(res).toMatchObject({ status: 200, body: { status: true } });
@@ -246,7 +235,7 @@ describe.each(both)("$name: presets.admin over HTTP", ({ name, auth }) => {
 
   it("removes a user with their sessions and accounts, but not the admin themself", async () => {
     const admin = await signedUpAdmin("rm-admin");
-    const user = await signedUp("rm-user");
+    const user = await signUp("rm-user");
     const self = await admin.client.post("/admin/remove-user", { userId: admin.userId });
     expectError(self, 400, "YOU_CANNOT_REMOVE_YOURSELF");
     expect(await userRow(admin.userId)).toBeDefined();
@@ -261,9 +250,9 @@ describe.each(both)("$name: presets.admin over HTTP", ({ name, auth }) => {
   });
 
   it("answers 401 signed out and 403 to a non-admin on every admin endpoint, changing nothing in D1", async () => {
-    const user = await signedUp("nonadmin");
-    const victim = await signedUp("victim");
-    const bannedVictim = await signedUp("banned-victim");
+    const user = await signUp("nonadmin");
+    const victim = await signUp("victim");
+    const bannedVictim = await signUp("banned-victim");
     await env.DB.prepare("UPDATE user SET banned = 1, ban_reason = 'kept' WHERE id = ?").bind(bannedVictim.userId).run();
     const newEmail = uniqueEmail(`${name}-not-created`);
     const ids = [user.userId, victim.userId, bannedVictim.userId];

@@ -3,11 +3,8 @@ import type { JwtOptions } from "better-auth/plugins/jwt";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyResult } from "jose";
 import { describe, expect, it } from "vitest";
 import * as presets from "../../src/presets/index.js";
-import { adaptersWith, factories } from "../support/adapters.js";
-import { ORIGIN, TestClient, uniqueEmail, type AuthHandler } from "../support/client.js";
-import { countingD1 } from "../support/counting-d1.js";
+import { adaptersWith, factories, type AuthHandler, countingD1, ORIGIN, PASSWORD, signedUp, TestClient } from "../support/index.js";
 
-const PASSWORD = "correct horse battery staple";
 /** better-auth's default `jwt.expirationTime`, "15m". */
 const DEFAULT_LIFETIME_S = 15 * 60;
 const HOUR_S = 60 * 60;
@@ -64,14 +61,6 @@ async function expireKey(kid: string, secondsAgo: number): Promise<void> {
   expect(result.meta.changes).toBe(1);
 }
 
-async function signedUp(auth: AuthHandler, label: string) {
-  const client = new TestClient(auth);
-  const email = uniqueEmail(`jwt-${label}`);
-  const res = await client.post("/sign-up/email", { email, password: PASSWORD, name: "Ada Lovelace" });
-  expect(res.status).toBe(200);
-  return { client, email, userId: res.body.user.id as string };
-}
-
 async function signedIn(auth: AuthHandler, email: string): Promise<TestClient> {
   const client = new TestClient(auth);
   expect((await client.post("/sign-in/email", { email, password: PASSWORD })).status).toBe(200);
@@ -111,7 +100,7 @@ function onJwks(statements: string[]): { reads: string[]; writes: string[] } {
 
 describe.each(both)("$name presets.jwt over HTTP", ({ name, auth }) => {
   it("GET /token returns a JWT for the session's user that verifies against GET /jwks", async () => {
-    const { client, email, userId } = await signedUp(auth(), "token");
+    const { client, email, userId } = await signedUp(auth(), "jwt-token");
     const token = await tokenOf(client);
     const keySet = await keySetOf(auth());
     const { payload, protectedHeader } = await verify(token, keySet);
@@ -134,7 +123,7 @@ describe.each(both)("$name presets.jwt over HTTP", ({ name, auth }) => {
   });
 
   it("serves public Ed25519 keys only: kty OKP, crv Ed25519, alg EdDSA, no private part", async () => {
-    const { client } = await signedUp(auth(), "keytype");
+    const { client } = await signedUp(auth(), "jwt-keytype");
     await tokenOf(client);
     const keySet = await keySetOf(auth());
     expect(keySet.keys.length).toBeGreaterThan(0);
@@ -157,7 +146,7 @@ describe.each(both)("$name presets.jwt over HTTP", ({ name, auth }) => {
   });
 
   it("sends the JWT in set-auth-jwt on get-session, and exposes the header to browsers", async () => {
-    const { client, userId } = await signedUp(auth(), "header");
+    const { client, userId } = await signedUp(auth(), "jwt-header");
     const res = await client.get("/get-session");
     expect(res.status).toBe(200);
     const token = res.headers.get("set-auth-jwt");
@@ -175,7 +164,7 @@ describe.each(both)("$name presets.jwt over HTTP", ({ name, auth }) => {
   it("rotates: an expired key is replaced for signing and still verifies until its grace period ends", async () => {
     await emptyKeyTable();
     const worker = routedTo(newIsolate(name, ROTATING));
-    const { client } = await signedUp(worker, "rotate");
+    const { client } = await signedUp(worker, "jwt-rotate");
     const oldToken = await tokenOf(client);
     const [oldKey] = await jwksRows();
     // created_at and expires_at come from two clock reads: the lifetime is an hour, give or take a few ms.
@@ -207,7 +196,7 @@ describe.each(both)("$name presets.jwt over HTTP", ({ name, auth }) => {
   it("rotates once for all isolates: one whose cached key expired adopts the key another isolate made", async () => {
     await emptyKeyTable();
     const worker = routedTo(newIsolate(name, ROTATING));
-    const { client } = await signedUp(worker, "isolates");
+    const { client } = await signedUp(worker, "jwt-isolates");
     const oldKid = (await verify(await tokenOf(client), await keySetOf(worker))).protectedHeader.kid!;
     await expireKey(oldKid, 60);
 
@@ -240,7 +229,7 @@ describe.each(both)("$name presets.jwt over HTTP", ({ name, auth }) => {
     await emptyKeyTable();
     const db = countingD1(env.DB);
     const isolate = newIsolate(name, undefined, db.binding);
-    const { client } = await signedUp(isolate, "cache");
+    const { client } = await signedUp(isolate, "jwt-cache");
 
     // The first /jwks finds no key, creates one, and serves the key it created without reading again.
     let mark = db.statements.length;
@@ -266,7 +255,7 @@ describe.each(both)("$name presets.jwt over HTTP", ({ name, auth }) => {
     await emptyKeyTable();
     const db = countingD1(env.DB);
     const isolate = newIsolate(name, undefined, db.binding);
-    const { client, email } = await signedUp(isolate, "created");
+    const { client, email } = await signedUp(isolate, "jwt-created");
 
     let mark = db.statements.length;
     const token = await tokenOf(client);
@@ -294,7 +283,7 @@ describe.each(both)("$name presets.jwt over HTTP", ({ name, auth }) => {
   it("survives a replaced secret: the unreadable key stops signing, a new one takes over, old tokens verify", async () => {
     await emptyKeyTable();
     const before = factories[name]({ ...env, BETTER_AUTH_SECRET: "the-first-secret-of-this-worker-0123456789" }, { plugins: [presets.jwt()] });
-    const { email } = await signedUp(before, "resecret");
+    const { email } = await signedUp(before, "jwt-resecret");
     const oldToken = await tokenOf(await signedIn(before, email));
     const [oldKey] = await jwksRows();
 

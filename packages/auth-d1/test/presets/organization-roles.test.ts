@@ -3,8 +3,7 @@
  * roles created at run time (dynamic access control), and a plain member refused with D1 left untouched.
  */
 import { describe, expect, it } from "vitest";
-import { uniqueEmail } from "../support/client.js";
-import { ISO, one, organizationAdapters, organizationPeople, organizationRows, rows } from "../support/organization.js";
+import { ISO_DATE, one, organizationAdapters, organizationPeople, organizationRows, rows, uniqueEmail } from "../support/index.js";
 
 const both = organizationAdapters();
 
@@ -53,7 +52,7 @@ describe.each(both)("$name adapter: presets.organization roles over HTTP", { tim
     const stored = await one<Record<string, string>>("SELECT * FROM organization_role WHERE organization_id = ?", organization.id);
     expect(stored).toMatchObject({ id: created.body.roleData.id, role: "reviewer" });
     expect(JSON.parse(stored!.permission!)).toEqual(permission);
-    expect(stored!.created_at).toMatch(ISO);
+    expect(stored!.created_at).toMatch(ISO_DATE);
 
     const taken = await owner.client.post("/organization/create-role", { role: "reviewer", permission });
     expect(taken.status).toBe(400);

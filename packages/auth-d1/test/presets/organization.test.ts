@@ -4,9 +4,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { lastMailTo } from "../support/adapters.js";
-import { uniqueEmail } from "../support/client.js";
-import { activeIn, ISO, one, organizationAdapters, organizationPeople, organizationRows, rows } from "../support/organization.js";
+import { activeIn, ISO_DATE, lastMailTo, one, organizationAdapters, organizationPeople, organizationRows, rows, uniqueEmail } from "../support/index.js";
 
 const both = organizationAdapters();
 
@@ -21,9 +19,9 @@ describe.each(both)("$name adapter: presets.organization over HTTP", { timeout: 
 
     const stored = await organizationRows(organization.id);
     expect(stored.organization).toEqual([expect.objectContaining({ id: organization.id, name: organization.name, slug: organization.slug, logo: null })]);
-    expect(stored.organization[0]!.created_at).toMatch(ISO);
+    expect(stored.organization[0]!.created_at).toMatch(ISO_DATE);
     expect(stored.member).toEqual([expect.objectContaining({ id: created.members[0].id, user_id: owner.userId, role: "owner" })]);
-    expect(stored.member[0]!.created_at).toMatch(ISO);
+    expect(stored.member[0]!.created_at).toMatch(ISO_DATE);
     // With teams on, better-auth gives every new organization a team named after it, with the creator in it.
     expect(stored.team).toEqual([expect.objectContaining({ name: organization.name, member_count: 1 })]);
     expect(stored.teamMember).toEqual([expect.objectContaining({ team_id: stored.team[0]!.id, user_id: owner.userId })]);
@@ -61,7 +59,7 @@ describe.each(both)("$name adapter: presets.organization over HTTP", { timeout: 
 
     const invitation = await one<Record<string, string>>("SELECT * FROM invitation WHERE id = ?", res.body.id);
     expect(invitation).toMatchObject({ organization_id: organization.id, email, role: "admin", status: "pending", inviter_id: owner.userId });
-    expect(invitation!.expires_at).toMatch(ISO);
+    expect(invitation!.expires_at).toMatch(ISO_DATE);
     expect(new Date(invitation!.expires_at!).getTime()).toBeGreaterThan(Date.now() + 24 * 3600 * 1000);
 
     const mail = lastMailTo(outbox, email, "organization-invitation");
@@ -148,7 +146,7 @@ describe.each(both)("$name adapter: presets.organization over HTTP", { timeout: 
     const teamId = created.body.id as string;
     const teamRow = () => one<Record<string, unknown>>("SELECT * FROM team WHERE id = ?", teamId);
     expect(await teamRow()).toMatchObject({ name: "Platform", organization_id: organization.id, member_count: 0 });
-    expect((await teamRow())!.created_at).toMatch(ISO);
+    expect((await teamRow())!.created_at).toMatch(ISO_DATE);
 
     const teams = await owner.client.get("/organization/list-teams");
     expect(teams.status).toBe(200);

@@ -1,12 +1,8 @@
 import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
 import { passkey } from "../../src/presets/passkey.js";
-import { adaptersWith } from "../support/adapters.js";
-import { SoftAuthenticator, type CeremonyOverrides } from "../support/authenticator.js";
-import { ORIGIN, TestClient, uniqueEmail, type AuthHandler, type JsonResponse } from "../support/client.js";
-import { rows } from "../support/d1.js";
+import { adaptersWith, type AuthHandler, type CeremonyOverrides, type JsonResponse, ORIGIN, PASSWORD, rows, sessionCount, signedUp, SoftAuthenticator, TestClient, uniqueEmail } from "../support/index.js";
 
-const PASSWORD = "correct horse battery staple";
 const EVIL = "http://evil.example";
 
 const both = adaptersWith((sendEmail) => ({ sendEmail, appName: "Acme", plugins: [passkey()] }));
@@ -16,10 +12,6 @@ const withoutCSRF = adaptersWith((sendEmail) => ({ sendEmail, plugins: [passkey(
 
 async function passkeyRows(userId: string): Promise<Record<string, unknown>[]> {
   return rows("SELECT * FROM passkey WHERE user_id = ? ORDER BY created_at", userId);
-}
-
-async function sessionCount(userId: string): Promise<number> {
-  return (await rows<{ n: number }>("SELECT count(*) AS n FROM session WHERE user_id = ?", userId))[0]!.n;
 }
 
 /** The pending ceremonies whose challenge is `challenge`: better-auth keeps them in the verification table. */
@@ -36,13 +28,7 @@ function expectRefused({ device, res }: { device: TestClient; res: JsonResponse 
 }
 
 describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
-  async function signedUp(label: string) {
-    const client = new TestClient(auth());
-    const email = uniqueEmail(`${name}-passkey-${label}`);
-    const res = await client.post("/sign-up/email", { email, password: PASSWORD, name: "Ada Lovelace" });
-    expect(res.status).toBe(200);
-    return { client, email, userId: res.body.user.id as string };
-  }
+  const signUp = (label: string) => signedUp(auth(), `${name}-passkey-${label}`);
 
   /** Registers a fresh authenticator for the signed-in client and returns it with the stored passkey. */
   async function register(client: TestClient, name?: string) {
@@ -65,7 +51,7 @@ describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
   }
 
   it("registers a passkey for a signed-in user: options, a consumed challenge, a passkey row", async () => {
-    const { client, email, userId } = await signedUp("register");
+    const { client, email, userId } = await signUp("register");
     const options = await client.get("/passkey/generate-register-options");
     expect(options.status).toBe(200);
     expect(options.body).toMatchObject({ rp: { name: "Acme", id: "localhost" }, user: { name: email, displayName: email }, attestation: "none", excludeCredentials: [] });
@@ -96,7 +82,7 @@ describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
   });
 
   it("signs in with the passkey after signing out: a session for its user, and the counter advances", async () => {
-    const { client, userId } = await signedUp("signin");
+    const { client, userId } = await signUp("signin");
     const { authenticator, passkey: stored } = await register(client);
     expect((await client.post("/sign-out", {})).status).toBe(200);
     expect((await client.get("/get-session")).body).toBeNull();
@@ -116,7 +102,7 @@ describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
   });
 
   it("offers a signed-in user's own passkeys as allowed credentials", async () => {
-    const { client } = await signedUp("allow");
+    const { client } = await signUp("allow");
     const { authenticator } = await register(client);
     const options = await client.get("/passkey/generate-authenticate-options");
     expect(options.body).toMatchObject({ rpId: "localhost", allowCredentials: [{ id: authenticator.credentialId, type: "public-key" }] });
@@ -126,7 +112,7 @@ describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
   });
 
   it("lists, renames and deletes passkeys; a deleted passkey no longer signs in", async () => {
-    const { client, userId } = await signedUp("manage");
+    const { client, userId } = await signUp("manage");
     const laptop = await register(client, "Laptop");
     const phone = await register(client, "Phone");
     const listed = await client.get("/passkey/list-user-passkeys");
@@ -151,9 +137,9 @@ describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
   });
 
   it("does not let another user list, rename or delete someone's passkey", async () => {
-    const owner = await signedUp("owner");
+    const owner = await signUp("owner");
     const { passkey: stored } = await register(owner.client, "Mine");
-    const other = await signedUp("other");
+    const other = await signUp("other");
     expect((await other.client.get("/passkey/list-user-passkeys")).body).toEqual([]);
     const rename = await other.client.post("/passkey/update-passkey", { id: stored.id, name: "Stolen" });
     expect(rename.status).toBe(401);
@@ -163,7 +149,7 @@ describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
   });
 
   it("refuses an assertion signed by another key for the same credential id", async () => {
-    const { client, userId } = await signedUp("impostor");
+    const { client, userId } = await signUp("impostor");
     const { authenticator } = await register(client);
     const impostor = await SoftAuthenticator.create({ credentialId: authenticator.credentialId });
     expectRefused(await signIn(impostor), 401, "AUTHENTICATION_FAILED");
@@ -172,7 +158,7 @@ describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
   });
 
   it("refuses an assertion whose clientDataJSON was changed after signing", async () => {
-    const { client, userId } = await signedUp("tamper");
+    const { client, userId } = await signUp("tamper");
     const { authenticator } = await register(client);
     const device = new TestClient(auth());
     const options = await device.get("/passkey/generate-authenticate-options");
@@ -184,7 +170,7 @@ describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
   });
 
   it("refuses an assertion and a registration made on another origin", async () => {
-    const { client, userId } = await signedUp("origin");
+    const { client, userId } = await signUp("origin");
     const { authenticator } = await register(client);
     expectRefused(await signIn(authenticator, { origin: EVIL }), 400, "AUTHENTICATION_FAILED");
     expect(await sessionCount(userId)).toBe(1);
@@ -198,7 +184,7 @@ describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
   });
 
   it("refuses a cloned authenticator whose counter goes backwards", async () => {
-    const { client, userId } = await signedUp("clone");
+    const { client, userId } = await signUp("clone");
     const { authenticator } = await register(client);
     expect((await signIn(authenticator)).res.status).toBe(200);
     expect((await signIn(authenticator)).res.status).toBe(200);
@@ -208,7 +194,7 @@ describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
   });
 
   it("refuses a replayed assertion", async () => {
-    const { client, userId } = await signedUp("replay-assert");
+    const { client, userId } = await signUp("replay-assert");
     const { authenticator } = await register(client);
     const { device, res, response } = await signIn(authenticator);
     expect(res.status).toBe(200);
@@ -228,7 +214,7 @@ describe.each(both)("$name adapter: passkeys over HTTP", ({ name, auth }) => {
   });
 
   it("refuses a replayed registration response and one for another challenge", async () => {
-    const { client, userId } = await signedUp("replay-register");
+    const { client, userId } = await signUp("replay-register");
     const authenticator = await SoftAuthenticator.create();
     const options = await client.get("/passkey/generate-register-options");
     const response = await authenticator.register(options.body);

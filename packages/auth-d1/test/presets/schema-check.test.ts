@@ -8,8 +8,7 @@ import { createAuth as createKyselyAuth } from "../../src/kysely.js";
 import * as presets from "../../src/presets/index.js";
 import { passkey } from "../../src/presets/passkey.js";
 import { authSchema } from "../../src/schema.js";
-import { adaptersWith } from "../support/adapters.js";
-import { TestClient, uniqueEmail } from "../support/client.js";
+import { adaptersWith, PASSWORD, TestClient, uniqueEmail } from "../support/index.js";
 
 const ac = createAccessControl(defaultStatements);
 
@@ -33,7 +32,7 @@ describe.each(both)("$name adapter with every preset on", ({ name, auth }) => {
   it("serves requests that touch the preset columns", async () => {
     const client = new TestClient(auth());
     const email = uniqueEmail(`${name}-all`);
-    const signUp = await client.post("/sign-up/email", { email, password: "correct horse battery staple", name: "All" });
+    const signUp = await client.post("/sign-up/email", { email, password: PASSWORD, name: "All" });
     expect(signUp.status).toBe(200);
     expect(signUp.body.user).toMatchObject({ twoFactorEnabled: false, role: "user", banned: false });
     const org = await client.post("/organization/create", { name: "All Presets", slug: `all-${crypto.randomUUID().slice(0, 8)}` });

@@ -6,12 +6,8 @@ import { env } from "cloudflare:test";
 import { Secret, TOTP, URI } from "otpauth";
 import { describe, expect, it } from "vitest";
 import * as presets from "../../src/presets/index.js";
-import { adaptersWith, lastMailTo } from "../support/adapters.js";
-import { TestClient, uniqueEmail, type JsonResponse } from "../support/client.js";
-import { rows } from "../support/d1.js";
+import { adaptersWith, ISO_DATE, type JsonResponse, lastMailTo, PASSWORD, rows, sessionCount, signedUp, TestClient, uniqueEmail } from "../support/index.js";
 
-const PASSWORD = "correct horse battery staple";
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const BACKUP_CODE = /^[A-Za-z0-9]{5}-[A-Za-z0-9]{5}$/;
 
 const both = adaptersWith((sendEmail) => ({ appName: "Acme", sendEmail, plugins: [presets.twoFactor()] }));
@@ -23,10 +19,6 @@ async function twoFactorRow(userId: string) {
 
 async function userEnabled(userId: string): Promise<unknown> {
   return (await rows("SELECT two_factor_enabled FROM user WHERE id = ?", userId))[0]?.two_factor_enabled;
-}
-
-async function sessionCount(userId: string): Promise<number> {
-  return (await rows<{ n: number }>("SELECT count(*) AS n FROM session WHERE user_id = ?", userId))[0]!.n;
 }
 
 /** The Set-Cookie line for `name`, if the response set or cleared it. */
@@ -55,17 +47,11 @@ function wrongCode(totp: TOTP): string {
 }
 
 describe.each(both)("$name adapter: presets.twoFactor over HTTP", { timeout: 120_000 }, ({ name, auth, outbox }) => {
-  async function signedUp(label: string) {
-    const client = new TestClient(auth());
-    const email = uniqueEmail(`${name}-2fa-${label}`);
-    const res = await client.post("/sign-up/email", { email, password: PASSWORD, name: "Ada Lovelace" });
-    expect(res.status).toBe(200);
-    return { client, email, userId: res.body.user.id as string };
-  }
+  const signUp = (label: string) => signedUp(auth(), `${name}-2fa-${label}`);
 
   /** Signed up with TOTP turned on: enabled with the password, confirmed with an authenticator's code. */
   async function withTotp(label: string) {
-    const user = await signedUp(label);
+    const user = await signUp(label);
     const enabled = await user.client.post("/two-factor/enable", { password: PASSWORD });
     expect(enabled.status).toBe(200);
     const totp = authenticator(enabled.body.totpURI, user.email);
@@ -84,7 +70,7 @@ describe.each(both)("$name adapter: presets.twoFactor over HTTP", { timeout: 120
   }
 
   it("enables TOTP with the password: a URI and backup codes back, the secret and codes stored encrypted", async () => {
-    const { client, email, userId } = await signedUp("enable");
+    const { client, email, userId } = await signUp("enable");
     const wrong = await client.post("/two-factor/enable", { password: "not the password" });
     expect(wrong.status).toBe(400);
     expect(wrong.body.code).toBe("INVALID_PASSWORD");
@@ -122,7 +108,7 @@ describe.each(both)("$name adapter: presets.twoFactor over HTTP", { timeout: 120
   });
 
   it("turns on with an authenticator's code; a wrong code is refused and changes nothing", async () => {
-    const { client, email, userId } = await signedUp("verify");
+    const { client, email, userId } = await signUp("verify");
     const enabled = await client.post("/two-factor/enable", { password: PASSWORD });
     const totp = authenticator(enabled.body.totpURI, email);
     const before = await twoFactorRow(userId);
@@ -208,7 +194,7 @@ describe.each(both)("$name adapter: presets.twoFactor over HTTP", { timeout: 120
   });
 
   it("email codes: enabled with method otp, a mailed code signs in and a wrong one is refused", async () => {
-    const { client, email, userId } = await signedUp("otp");
+    const { client, email, userId } = await signUp("otp");
     const enabled = await client.post("/two-factor/enable", { password: PASSWORD, method: "otp" });
     expect(enabled.status).toBe(200);
     expect(enabled.body).toEqual({ method: "otp" });
@@ -228,7 +214,7 @@ describe.each(both)("$name adapter: presets.twoFactor over HTTP", { timeout: 120
     const [pending] = await rows<{ value: string; expires_at: string }>(
       "SELECT value, expires_at FROM verification WHERE identifier LIKE '2fa-otp-%' ORDER BY created_at DESC LIMIT 1",
     );
-    expect(pending!.expires_at).toMatch(ISO);
+    expect(pending!.expires_at).toMatch(ISO_DATE);
     expect(pending!.value).toMatch(/^[^:]+:0$/);
     expect(pending!.value).not.toContain(mail.otp);
 
@@ -311,7 +297,7 @@ describe.each(both)("$name adapter: presets.twoFactor over HTTP", { timeout: 120
     const second = await challenged(email);
     for (let i = 0; i < 5; i++) expect((await second.device.post("/two-factor/verify-totp", { code: wrongCode(totp) })).status).toBe(401);
     const locked = await twoFactorRow(userId);
-    expect(locked).toMatchObject({ failed_verification_count: 10, locked_until: expect.stringMatching(ISO) });
+    expect(locked).toMatchObject({ failed_verification_count: 10, locked_until: expect.stringMatching(ISO_DATE) });
     expect(new Date(locked!.locked_until).getTime()).toBeGreaterThan(Date.now() + 10 * 60 * 1000);
     expect(new Date(locked!.locked_until).getTime()).toBeLessThanOrEqual(Date.now() + 15 * 60 * 1000);
 
@@ -330,7 +316,7 @@ describe.each(both)("$name adapter: presets.twoFactor over HTTP", { timeout: 120
   });
 
   it("an emailed code allows five tries, then a new code must be sent", async () => {
-    const { client, email, userId } = await signedUp("otp-limit");
+    const { client, email, userId } = await signUp("otp-limit");
     expect((await client.post("/two-factor/enable", { password: PASSWORD, method: "otp" })).status).toBe(200);
     const { device } = await challenged(email);
     await device.post("/two-factor/send-otp", {});

@@ -3,6 +3,17 @@
  */
 export const ORIGIN = "http://localhost:8787";
 
+/**
+ * A POST to `/api/auth${path}` as a browser on ORIGIN sends it (Origin and a JSON content type), with the body
+ * as given, for the requests TestClient cannot make: malformed bodies, other origins, extra headers.
+ *
+ * @example
+ * await auth.handler(authPost("/sign-in/email", JSON.stringify({ email, password }), { origin: "https://evil.example" }));
+ */
+export function authPost(path: string, body: BodyInit, headers: Record<string, string> = {}): Request {
+  return new Request(`${ORIGIN}/api/auth${path}`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json", ...headers }, body });
+}
+
 export interface AuthHandler {
   handler(request: Request): Promise<Response>;
 }
@@ -66,9 +77,4 @@ async function readJson(response: Response): Promise<any> {
   } catch {
     return text;
   }
-}
-
-/** A fresh address per call, so tests never collide on the unique email column. */
-export function uniqueEmail(label: string): string {
-  return `${label}-${crypto.randomUUID().slice(0, 8)}@example.com`;
 }

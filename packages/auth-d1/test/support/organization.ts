@@ -7,11 +7,9 @@ import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugi
 import { expect } from "vitest";
 import * as presets from "../../src/presets/index.js";
 import { adaptersWith } from "./adapters.js";
-import { rows } from "./d1.js";
-import { TestClient, uniqueEmail } from "./client.js";
-
-export const PASSWORD = "correct horse battery staple";
-export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+import type { TestClient } from "./client.js";
+import { one, rows } from "./d1.js";
+import { signedUp as signedUpOn, type SignedUpUser } from "./users.js";
 
 // Dynamic access control needs an `ac` whose statements list every resource a run-time role may name, and
 // static roles drawn from it: a run-time role may only grant what the member creating it holds.
@@ -28,12 +26,6 @@ export function organizationAdapters() {
     sendEmail,
     plugins: [presets.organization({ ac, roles, teams: { enabled: true }, dynamicAccessControl: { enabled: true } })],
   }));
-}
-
-export { rows };
-
-export async function one<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T | undefined> {
-  return (await rows<T>(sql, ...params))[0];
 }
 
 /** Every row that belongs to an organization, in a stable order, to compare before and after a request. */
@@ -56,20 +48,10 @@ export async function activeIn(client: TestClient) {
   );
 }
 
-interface Person {
-  client: TestClient;
-  email: string;
-  userId: string;
-}
-
 /** Makes the people a test needs, through HTTP only, on one adapter. */
 export function organizationPeople({ name, auth }: ReturnType<typeof organizationAdapters>[number]) {
-  async function signedUp(label: string): Promise<Person> {
-    const client = new TestClient(auth());
-    const email = uniqueEmail(`${name}-org-${label}`);
-    const res = await client.post("/sign-up/email", { email, password: PASSWORD, name: `User ${label}` });
-    expect(res.status).toBe(200);
-    return { client, email, userId: res.body.user.id as string };
+  function signedUp(label: string): Promise<SignedUpUser> {
+    return signedUpOn(auth(), `${name}-org-${label}`, `User ${label}`);
   }
 
   /** A signed-up owner and their new organization, which is now their session's active one. */

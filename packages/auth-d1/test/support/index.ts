@@ -1,0 +1,13 @@
+/**
+ * The one place tests take their helpers from: adapters under test, the HTTP client, D1 reads, users,
+ * and the fixtures of the presets (a WebAuthn authenticator, organizations).
+ *
+ * @module
+ */
+export * from "./adapters.js";
+export * from "./authenticator.js";
+export * from "./client.js";
+export * from "./counting-d1.js";
+export * from "./d1.js";
+export * from "./organization.js";
+export * from "./users.js";
