@@ -1,8 +1,6 @@
 import { exports as workerExports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ORIGIN, uniqueEmail } from "./support/client.js";
-
-const PASSWORD = "correct horse battery staple";
+import { ORIGIN, PASSWORD, uniqueEmail } from "./support/index.js";
 
 // The package has no wrangler config to type its main module's exports from.
 const worker = (workerExports as unknown as { default: Fetcher }).default;

@@ -11,7 +11,8 @@ import { nodeFetch } from "../../../docs/scripts/node-fetch.js";
 import { ensureBuilt, PACKAGE_ROOT } from "./fixtures/built-package.js";
 import { expectSuccess, freePort, MINUTE, run, startServer, type RunningServer } from "./fixtures/commands.js";
 
-type ClientModule = typeof import("../src/client.js");
+type ClientModule = typeof import("../src/client/index.js");
+type ClientPresetsModule = typeof import("../src/client/presets.js");
 
 const WRANGLER = join(PACKAGE_ROOT, "node_modules", ".bin", "wrangler");
 const PASSWORD = "correct horse battery staple";
@@ -20,11 +21,13 @@ let state = "";
 let server: RunningServer | undefined;
 let baseURL = "";
 let createAuthClient: ClientModule["createAuthClient"];
+let clientPresets: ClientPresetsModule;
 
 beforeAll(async () => {
   await ensureBuilt();
   // The built client, what users import as @acme/auth-d1/client.
   ({ createAuthClient } = (await import(join(PACKAGE_ROOT, "dist", "client.js"))) as ClientModule);
+  clientPresets = (await import(join(PACKAGE_ROOT, "dist", "client", "presets.js"))) as ClientPresetsModule;
   const port = await freePort();
   baseURL = `http://127.0.0.1:${port}`;
   state = await mkdtemp(join(tmpdir(), "auth-d1-node-client-"));
@@ -72,7 +75,7 @@ describe("better-auth's client in Node, against a Worker under wrangler dev", ()
   });
 
   it("with nodeFetch from the docs: signs up, reads the session, enables two-factor and signs out", async () => {
-    const authClient = createAuthClient({ baseURL, presets: ["twoFactor"], fetchOptions: { customFetchImpl: nodeFetch(baseURL) } });
+    const authClient = createAuthClient({ baseURL, plugins: [clientPresets.twoFactor()], fetchOptions: { customFetchImpl: nodeFetch(baseURL) } });
     const email = uniqueEmail("node-fetch");
     const signedUp = await authClient.signUp.email({ email, password: PASSWORD, name: "Ada" });
     expect(signedUp.error).toBeNull();
