@@ -9,8 +9,11 @@ import { AuthD1Error } from "./errors.js";
  * The part of a D1 binding this package relies on. A real `D1Database` from `wrangler types` fits it.
  */
 export interface D1DatabaseBinding {
+  /** Prepares one SQL statement, as `D1Database.prepare`. */
   prepare(query: string): unknown;
+  /** Runs prepared statements in one transaction, as `D1Database.batch`. */
   batch(statements: unknown[]): Promise<unknown[]>;
+  /** Runs raw SQL, as `D1Database.exec`. */
   exec(query: string): Promise<unknown>;
 }
 
