@@ -7,6 +7,11 @@ import { AuthD1Error } from "./errors.js";
 
 /**
  * The part of a D1 binding this package relies on. A real `D1Database` from `wrangler types` fits it.
+ *
+ * @example
+ * ```ts
+ * const binding: D1DatabaseBinding = env.DB; // a D1Database
+ * ```
  */
 export interface D1DatabaseBinding {
   /** Prepares one SQL statement, as `D1Database.prepare`. */
@@ -45,13 +50,29 @@ export interface AuthD1Env {
   GITHUB_CLIENT_SECRET?: string;
 }
 
-/** A social provider switched on by its env vars. */
+/**
+ * A social provider switched on by its env vars.
+ *
+ * @example
+ * ```ts
+ * // GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET set: `google` is { clientId, clientSecret }
+ * const { google } = readAuthEnv(env);
+ * if (google) console.log(`Google sign-in with client ${google.clientId}`);
+ * ```
+ */
 export interface SocialCredentials {
   clientId: string;
   clientSecret: string;
 }
 
-/** What {@link readAuthEnv} found, checked. */
+/**
+ * What {@link readAuthEnv} found, checked.
+ *
+ * @example
+ * ```ts
+ * const { database, baseURL, trustedOrigins } = readAuthEnv(env);
+ * ```
+ */
 export interface ResolvedAuthEnv {
   database: D1DatabaseBinding;
   secret: string | undefined;
@@ -63,7 +84,14 @@ export interface ResolvedAuthEnv {
   github: SocialCredentials | undefined;
 }
 
-/** Options for {@link readAuthEnv}. */
+/**
+ * Options for {@link readAuthEnv}.
+ *
+ * @example
+ * ```ts
+ * readAuthEnv(env, { binding: "AUTH_DB" }); // reads env.AUTH_DB instead of env.DB
+ * ```
+ */
 export interface ReadAuthEnvOptions {
   /** The name of the D1 binding in `env`. Defaults to `DB`. */
   binding?: string;

@@ -1,7 +1,18 @@
 /**
  * The one schema both adapters share: snake_case columns, ISO-8601 TEXT dates, integer booleans.
  * Drizzle maps it through the property names below; Kysely through its case plugin. The SQL in
- * `migrations/` is generated from this file by drizzle-kit.
+ * `migrations/` is generated from this file by drizzle-kit. Each `*Table` is one table and each `*Relations`
+ * its Drizzle relations; `authSchema` holds them all.
+ *
+ * @example
+ * ```ts
+ * import { drizzle } from "drizzle-orm/d1";
+ * import { eq } from "drizzle-orm";
+ * import { authSchema, userTable } from "@acme/auth-d1/schema";
+ *
+ * const db = drizzle(env.DB, { schema: authSchema });
+ * const [user] = await db.select().from(userTable).where(eq(userTable.email, "ada@example.com"));
+ * ```
  *
  * @module
  */
