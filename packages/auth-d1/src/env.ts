@@ -7,10 +7,18 @@ import { AuthD1Error } from "./errors.js";
 
 /**
  * The part of a D1 binding this package relies on. A real `D1Database` from `wrangler types` fits it.
+ *
+ * @example
+ * ```ts
+ * const binding: D1DatabaseBinding = env.DB; // a D1Database
+ * ```
  */
 export interface D1DatabaseBinding {
+  /** Prepares one SQL statement, as `D1Database.prepare`. */
   prepare(query: string): unknown;
+  /** Runs prepared statements in one transaction, as `D1Database.batch`. */
   batch(statements: unknown[]): Promise<unknown[]>;
+  /** Runs raw SQL, as `D1Database.exec`. */
   exec(query: string): Promise<unknown>;
 }
 
@@ -42,13 +50,29 @@ export interface AuthD1Env {
   GITHUB_CLIENT_SECRET?: string;
 }
 
-/** A social provider switched on by its env vars. */
+/**
+ * A social provider switched on by its env vars.
+ *
+ * @example
+ * ```ts
+ * // GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET set: `google` is { clientId, clientSecret }
+ * const { google } = readAuthEnv(env);
+ * if (google) console.log(`Google sign-in with client ${google.clientId}`);
+ * ```
+ */
 export interface SocialCredentials {
   clientId: string;
   clientSecret: string;
 }
 
-/** What {@link readAuthEnv} found, checked. */
+/**
+ * What {@link readAuthEnv} found, checked.
+ *
+ * @example
+ * ```ts
+ * const { database, baseURL, trustedOrigins } = readAuthEnv(env);
+ * ```
+ */
 export interface ResolvedAuthEnv {
   database: D1DatabaseBinding;
   secret: string | undefined;
@@ -60,7 +84,14 @@ export interface ResolvedAuthEnv {
   github: SocialCredentials | undefined;
 }
 
-/** Options for {@link readAuthEnv}. */
+/**
+ * Options for {@link readAuthEnv}.
+ *
+ * @example
+ * ```ts
+ * readAuthEnv(env, { binding: "AUTH_DB" }); // reads env.AUTH_DB instead of env.DB
+ * ```
+ */
 export interface ReadAuthEnvOptions {
   /** The name of the D1 binding in `env`. Defaults to `DB`. */
   binding?: string;

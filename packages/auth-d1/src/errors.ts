@@ -4,7 +4,14 @@
  * @module
  */
 
-/** Every code an {@link AuthD1Error} can carry, with what it means. */
+/**
+ * Every code an {@link AuthD1Error} can carry, with what it means.
+ *
+ * @example
+ * ```ts
+ * if (isAuthD1Error(error)) console.error(error.code, AUTH_D1_ERROR_CODES[error.code]);
+ * ```
+ */
 export const AUTH_D1_ERROR_CODES = {
   ENV_MISSING: "The Worker env object was not passed to createAuth.",
   DB_BINDING_MISSING: "The D1 binding is missing from env.",
@@ -38,7 +45,14 @@ export type AuthD1RequestErrorCode = keyof typeof AUTH_D1_REQUEST_ERROR_CODES;
 /** A stable, documented error code. */
 export type AuthD1ErrorCode = keyof typeof AUTH_D1_ERROR_CODES;
 
-/** Options for {@link AuthD1Error}. */
+/**
+ * Options for {@link AuthD1Error}.
+ *
+ * @example
+ * ```ts
+ * throw new AuthD1Error("ENV_VAR_INVALID", "[auth-d1] TRUSTED_ORIGINS is not a list of origins: ...", { cause: error });
+ * ```
+ */
 export interface AuthD1ErrorOptions {
   /** What went wrong underneath, if anything. */
   cause?: unknown;

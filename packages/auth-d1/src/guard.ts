@@ -7,7 +7,14 @@ import type { BetterAuthPlugin } from "better-auth";
 import { APIError } from "better-auth/api";
 import { AUTH_D1_REQUEST_ERROR_CODES, type AuthD1RequestErrorCode } from "./errors.js";
 
-/** Limits on what a request may write. */
+/**
+ * Limits on what a request may write.
+ *
+ * @example
+ * ```ts
+ * createAuth(env, { limits: { maxBodyBytes: 16 * 1024, maxNameLength: 100 } });
+ * ```
+ */
 export interface InputLimits {
   /** Largest request body accepted, in bytes. Default 64 KiB; larger bodies get 413 `PAYLOAD_TOO_LARGE`. */
   maxBodyBytes?: number;

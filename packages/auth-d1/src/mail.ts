@@ -12,7 +12,16 @@ interface MailBase {
   text: string;
 }
 
-/** A mail carrying a one-time link: verification, password reset, approval of an email change. */
+/**
+ * A mail carrying a one-time link: verification, password reset, approval of an email change.
+ *
+ * @example
+ * ```ts
+ * const sendEmail = async (mail: AuthEmail) => {
+ *   if (mail.kind === "verify-email") await mailer.send({ to: mail.to, subject: mail.subject, text: mail.text });
+ * };
+ * ```
+ */
 export interface LinkEmail extends MailBase {
   kind: "verify-email" | "reset-password" | "change-email";
   url: string;
@@ -20,14 +29,32 @@ export interface LinkEmail extends MailBase {
   user: User;
 }
 
-/** A second-factor code (presets.twoFactor). */
+/**
+ * A second-factor code (presets.twoFactor).
+ *
+ * @example
+ * ```ts
+ * const sendEmail = async (mail: AuthEmail) => {
+ *   if (mail.kind === "two-factor-otp") await mailer.send({ to: mail.to, subject: `Your code: ${mail.otp}`, text: mail.text });
+ * };
+ * ```
+ */
 export interface OTPEmail extends MailBase {
   kind: "two-factor-otp";
   otp: string;
   user: User;
 }
 
-/** An invitation into an organization (presets.organization). */
+/**
+ * An invitation into an organization (presets.organization).
+ *
+ * @example
+ * ```ts
+ * const sendEmail = async (mail: AuthEmail) => {
+ *   if (mail.kind === "organization-invitation") await mailer.send({ to: mail.to, subject: mail.subject, text: mail.text });
+ * };
+ * ```
+ */
 export interface InvitationEmail extends MailBase {
   kind: "organization-invitation";
   url: string;

@@ -10,7 +10,14 @@ import { inputGuard, type InputLimits } from "./guard.js";
 import { linkEmail, type SendEmail } from "./mail.js";
 import { resolvePresets } from "./preset.js";
 
-/** Our own options, next to better-auth's. */
+/**
+ * Our own options, next to better-auth's.
+ *
+ * @example
+ * ```ts
+ * const own: AuthD1OwnOptions = { binding: "AUTH_DB", limits: { maxBodyBytes: 32 * 1024 }, sendEmail: (mail) => sendWithResend(mail) };
+ * ```
+ */
 export interface AuthD1OwnOptions {
   /** Delivers every mail: verification, password reset, email change, and the presets' codes and invitations. */
   sendEmail?: SendEmail;

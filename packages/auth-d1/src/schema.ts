@@ -1,7 +1,18 @@
 /**
  * The one schema both adapters share: snake_case columns, ISO-8601 TEXT dates, integer booleans.
  * Drizzle maps it through the property names below; Kysely through its case plugin. The SQL in
- * `migrations/` is generated from this file by drizzle-kit.
+ * `migrations/` is generated from this file by drizzle-kit. Each `*Table` is one table and each `*Relations`
+ * its Drizzle relations; `authSchema` holds them all.
+ *
+ * @example
+ * ```ts
+ * import { drizzle } from "drizzle-orm/d1";
+ * import { eq } from "drizzle-orm";
+ * import { authSchema, userTable } from "@acme/auth-d1/schema";
+ *
+ * const db = drizzle(env.DB, { schema: authSchema });
+ * const [user] = await db.select().from(userTable).where(eq(userTable.email, "ada@example.com"));
+ * ```
  *
  * @module
  */
@@ -252,6 +263,7 @@ export const jwksTable = sqliteTable("jwks", {
 });
 
 // Relation keys follow better-auth's drizzle adapter: a model's name for one, the name plus "s" for many.
+/** Drizzle relations of `userTable`: its sessions, accounts, second factors, passkeys, memberships, invitations sent and team memberships. */
 export const userRelations = relations(userTable, ({ many }) => ({
   sessions: many(sessionTable),
   accounts: many(accountTable),
@@ -262,18 +274,22 @@ export const userRelations = relations(userTable, ({ many }) => ({
   teamMembers: many(teamMemberTable),
 }));
 
+/** Drizzle relations of `sessionTable`: the user a session belongs to. */
 export const sessionRelations = relations(sessionTable, ({ one }) => ({
   user: one(userTable, { fields: [sessionTable.userId], references: [userTable.id] }),
 }));
 
+/** Drizzle relations of `accountTable`: the user an account (password or social sign-in) belongs to. */
 export const accountRelations = relations(accountTable, ({ one }) => ({
   user: one(userTable, { fields: [accountTable.userId], references: [userTable.id] }),
 }));
 
+/** Drizzle relations of `twoFactorTable`: the user a second factor belongs to. */
 export const twoFactorRelations = relations(twoFactorTable, ({ one }) => ({
   user: one(userTable, { fields: [twoFactorTable.userId], references: [userTable.id] }),
 }));
 
+/** Drizzle relations of `organizationTable`: its members, invitations, teams and custom roles. */
 export const organizationRelations = relations(organizationTable, ({ many }) => ({
   members: many(memberTable),
   invitations: many(invitationTable),
@@ -281,35 +297,52 @@ export const organizationRelations = relations(organizationTable, ({ many }) => 
   organizationRoles: many(organizationRoleTable),
 }));
 
+/** Drizzle relations of `organizationRoleTable`: the organization a custom role belongs to. */
 export const organizationRoleRelations = relations(organizationRoleTable, ({ one }) => ({
   organization: one(organizationTable, { fields: [organizationRoleTable.organizationId], references: [organizationTable.id] }),
 }));
 
+/** Drizzle relations of `teamTable`: its organization and its members. */
 export const teamRelations = relations(teamTable, ({ one, many }) => ({
   organization: one(organizationTable, { fields: [teamTable.organizationId], references: [organizationTable.id] }),
   teamMembers: many(teamMemberTable),
 }));
 
+/** Drizzle relations of `teamMemberTable`: the team and the user of a team membership. */
 export const teamMemberRelations = relations(teamMemberTable, ({ one }) => ({
   team: one(teamTable, { fields: [teamMemberTable.teamId], references: [teamTable.id] }),
   user: one(userTable, { fields: [teamMemberTable.userId], references: [userTable.id] }),
 }));
 
+/** Drizzle relations of `memberTable`: the organization and the user of a membership. */
 export const memberRelations = relations(memberTable, ({ one }) => ({
   organization: one(organizationTable, { fields: [memberTable.organizationId], references: [organizationTable.id] }),
   user: one(userTable, { fields: [memberTable.userId], references: [userTable.id] }),
 }));
 
+/** Drizzle relations of `invitationTable`: the organization invited to and the user who invited. */
 export const invitationRelations = relations(invitationTable, ({ one }) => ({
   organization: one(organizationTable, { fields: [invitationTable.organizationId], references: [organizationTable.id] }),
   user: one(userTable, { fields: [invitationTable.inviterId], references: [userTable.id] }),
 }));
 
+/** Drizzle relations of `passkeyTable`: the user a passkey belongs to. */
 export const passkeyRelations = relations(passkeyTable, ({ one }) => ({
   user: one(userTable, { fields: [passkeyTable.userId], references: [userTable.id] }),
 }));
 
-/** Every table and relation above, as the one object `drizzle(db, { schema })` and better-auth's adapter take. */
+/**
+ * Every table and relation above, as the one object `drizzle(db, { schema })` and better-auth's adapter take.
+ *
+ * @example
+ * ```ts
+ * import { drizzle } from "drizzle-orm/d1";
+ * import { authSchema } from "@acme/auth-d1/schema";
+ *
+ * const db = drizzle(env.DB, { schema: authSchema });
+ * const users = await db.query.user.findMany({ with: { sessions: true } });
+ * ```
+ */
 export const authSchema = {
   user: userTable,
   session: sessionTable,

@@ -33,10 +33,12 @@ class D1Adapter extends SqliteAdapter {
  * ```
  */
 export class D1Dialect extends KyselyD1Dialect {
+  /** SQLite's adapter without the single-connection lock. */
   override createAdapter(): SqliteAdapter {
     return new D1Adapter();
   }
 
+  /** {@link D1Introspector}, which reads tables without the queries D1 refuses. */
   override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return new D1Introspector(db);
   }
