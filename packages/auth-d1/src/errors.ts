@@ -50,7 +50,7 @@ export type AuthD1ErrorCode = keyof typeof AUTH_D1_ERROR_CODES;
  *
  * @example
  * ```ts
- * throw new AuthD1Error("ENV_VAR_INVALID", "[auth-d1] TRUSTED_ORIGINS is not a list of origins: ...", { cause: error });
+ * if (isAuthD1Error(error) && error.cause !== undefined) console.error(error.message, "caused by", error.cause);
  * ```
  */
 export interface AuthD1ErrorOptions {
