@@ -8,9 +8,9 @@ import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import ts from "typescript";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, PACKAGE_ROOT } from "./fixtures/built-package.js";
-import { expectSuccess, MINUTE, packPackage, run as runCommand, type Run } from "./fixtures/commands.js";
+import { expectSuccess, MINUTE, packPackage, run as runCommand, skipAfterFirstFailure, type Run } from "./fixtures/commands.js";
 
 const TEMPLATE = join(PACKAGE_ROOT, "test", "artifact");
 /** The template's package.json installs `file:../acme-auth-d1.tgz`. */
@@ -34,7 +34,7 @@ interface NpmTree {
 let root = "";
 let project = "";
 let installed = "";
-let failed = false;
+const steps = skipAfterFirstFailure();
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -43,16 +43,9 @@ beforeAll(async () => {
   installed = join(project, "node_modules", "@acme", "auth-d1");
 }, 2 * MINUTE);
 
-beforeEach(({ skip, onTestFailed }) => {
-  if (failed) skip("an earlier step failed");
-  onTestFailed(() => {
-    failed = true;
-  });
-});
-
 afterAll(async () => {
   if (root === "") return;
-  if (failed) console.log(`[artifact] a step failed; the tarball and the project are kept in ${root}`);
+  if (steps.failed) console.log(`[artifact] a step failed; the tarball and the project are kept in ${root}`);
   else await rm(root, { recursive: true, force: true });
 });
 

@@ -9,9 +9,9 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, PACKAGE_ROOT } from "./fixtures/built-package.js";
-import { expectSuccess, freePort, MINUTE, packPackage, run, startServer, type RunningServer } from "./fixtures/commands.js";
+import { expectSuccess, freePort, MINUTE, packPackage, run, skipAfterFirstFailure, startServer, type RunningServer } from "./fixtures/commands.js";
 
 const GUIDE = join(PACKAGE_ROOT, "..", "..", "docs", "getting-started.md");
 const GUIDE_URL = "http://localhost:8787";
@@ -70,7 +70,7 @@ let project = "";
 let tarball = "";
 let baseURL = "";
 let server: RunningServer | undefined;
-let failed = false;
+const steps = skipAfterFirstFailure();
 /** CI=true: wrangler answers its own prompts (apply migrations?) as a script would. */
 const options = (cwd: string) => ({ cwd, env: { CI: "true", WRANGLER_LOG_PATH: join(root, "wrangler-logs") } });
 
@@ -89,17 +89,10 @@ beforeAll(async () => {
   baseURL = `http://127.0.0.1:${await freePort()}`;
 }, 2 * MINUTE);
 
-beforeEach(({ skip, onTestFailed }) => {
-  if (failed) skip("an earlier step failed");
-  onTestFailed(() => {
-    failed = true;
-  });
-});
-
 afterAll(async () => {
   await server?.stop();
   if (root === "") return;
-  if (failed) console.log(`[getting-started] a step failed; the project is kept in ${root}`);
+  if (steps.failed) console.log(`[getting-started] a step failed; the project is kept in ${root}`);
   else await rm(root, { recursive: true, force: true });
 });
 
