@@ -26,7 +26,7 @@ class D1Adapter extends SqliteAdapter {
 /**
  * kysely-d1's `D1Dialect` with {@link D1Introspector} (Kysely's generic SQLite one fails on D1 with
  * SQLITE_AUTH) and without Kysely's single-connection lock, so concurrent requests in one isolate query D1
- * in parallel and a failed request cannot stall the next, and with {@link D1Driver}, whose transactions are
+ * in parallel and a failed request cannot stall the next, and with `D1Driver`, whose transactions are
  * units of work committed in one `batch()` (D1 refuses `BEGIN`). Migrations and better-auth's schema check
  * work through it.
  *
@@ -47,7 +47,7 @@ export class D1Dialect extends KyselyD1Dialect {
     this.#catalog = config.catalog ?? new Map();
   }
 
-  /** {@link D1Driver}: transactions run as units of work committed in one `batch()`. */
+  /** `D1Driver`: transactions run as units of work committed in one `batch()`. */
   override createDriver(): Driver {
     return new D1Driver(this.#database, this.#catalog);
   }
