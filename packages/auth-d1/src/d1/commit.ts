@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { APIError } from "better-auth";
+import { APIError } from "better-auth/api";
 import { FAILED_COMMIT_HEADER } from "./failed-commit.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { openUnitOfWork, type ColumnCatalog, type UnitOfWork } from "./unit-of-work.js";
