@@ -5,6 +5,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AuthEmail } from "../src/mail.js";
+import * as presets from "../src/presets/index.js";
 import type { AuthD1Options } from "../src/options.js";
 import { countingD1, factories, faultyD1, PASSWORD, rows, TestClient, uniqueEmail, type AdapterName } from "./support/index.js";
 
@@ -126,5 +127,40 @@ describe.each(names)("%s: sign-up as one unit of work", (name) => {
     expect(signUpTrips[0]).toMatch(/^select/i);
     expect(signUpTrips[1]).toBe("batch of 3");
     expect(signInTrips.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe.each(names)("%s: admin create-user as one unit of work", (name) => {
+  const options: AuthD1Options = { plugins: [presets.admin()] };
+  const faulty = faultyD1(env.DB);
+  const faultEnv = { ...env, DB: faulty.binding };
+  const auth = () => factories[name](faultEnv, options);
+
+  it("with a fault at every D1 call, leaves no user without its account, and the same request then succeeds", async () => {
+    const admin = new TestClient(auth());
+    const adminEmail = uniqueEmail(`${name}-admin`);
+    const signUp = await admin.post("/sign-up/email", { email: adminEmail, password: PASSWORD, name: "Admin" });
+    expect(signUp.status).toBe(200);
+    await env.DB.prepare("UPDATE user SET role = 'admin' WHERE id = ?").bind(signUp.body.user.id).run();
+    const create = (email: string) => admin.post("/admin/create-user", { email, password: PASSWORD, name: "New Hire" });
+    expect((await create(uniqueEmail(`${name}-hire-warm`))).status).toBe(200);
+    faulty.arm({});
+    expect((await create(uniqueEmail(`${name}-hire-count`))).status).toBe(200);
+    const calls = faulty.calls.length;
+    // The user and its credential account go out together, in the request's only batch.
+    expect(faulty.calls.filter((call) => /^insert/i.test(call))).toEqual([]);
+    expect(faulty.calls.filter((call) => call.startsWith("batch of "))).toEqual(["batch of 2"]);
+
+    for (let k = 1; k <= calls; k++) {
+      const email = uniqueEmail(`${name}-hire-${k}`);
+      faulty.arm({ failCall: k });
+      const res = await create(email);
+      const where = `fault at call ${k} of ${calls}: ${faulty.calls[k - 1]}`;
+      faulty.arm({});
+      expect(res.status, where).toBeGreaterThanOrEqual(400);
+      expect(await orphans(email), where).toBe(0);
+      if ((await usersWith(email)) === 0) expect((await create(email)).status, where).toBe(200);
+      else expect((await new TestClient(auth()).post("/sign-in/email", { email, password: PASSWORD })).status, where).toBe(200);
+    }
   });
 });
