@@ -5,6 +5,7 @@
  */
 import type { BetterAuthOptions } from "better-auth";
 import type { ResolvedAuthEnv } from "./env.js";
+import { failedCommit } from "./d1/failed-commit.js";
 import { AuthD1Error } from "./errors.js";
 import { inputGuard, type InputLimits } from "./guard.js";
 import { linkEmail, type SendEmail } from "./mail.js";
@@ -107,7 +108,7 @@ export function buildBetterAuthOptions(
     sendEmail,
     adminUserIds: resolved.adminUserIds,
   });
-  return { ...merged, trustedOrigins, plugins: [inputGuard(limits), ...plugins] };
+  return { ...merged, trustedOrigins, plugins: [inputGuard(limits), failedCommit(), ...plugins] };
 }
 
 /** The origins of the URLs that parse; patterns such as `https://*.example.com` are left out. */

@@ -15,8 +15,8 @@ import { FieldCasePlugin } from "./field-case-plugin.js";
 export type KyselyD1Adapter = ReturnType<typeof kyselyAdapter>;
 
 /**
- * better-auth's Kysely adapter over kysely-d1, with snake_case columns and transactions off (D1 refuses
- * `BEGIN`). Every field and model name better-auth will use is registered with the case plugin first, so
+ * better-auth's Kysely adapter over kysely-d1, with snake_case columns; D1 refuses `BEGIN`, so a
+ * better-auth transaction runs as a unit of work committed in one `batch()` (see {@link D1Dialect}). Every field and model name better-auth will use is registered with the case plugin first, so
  * results map back to those exact names.
  *
  * @example
@@ -27,11 +27,17 @@ export type KyselyD1Adapter = ReturnType<typeof kyselyAdapter>;
 export function kyselyD1Adapter(database: D1DatabaseBinding): KyselyD1Adapter {
   const plugin = new FieldCasePlugin();
   // kysely-d1 types the binding as workers-types' D1Database; ours is the structural subset it uses.
-  const dialect = new D1Dialect({ database: database as ConstructorParameters<typeof D1Dialect>[0]["database"] });
+  const catalog = new Map<string, string[]>();
+  const dialect = new D1Dialect({ database: database as ConstructorParameters<typeof D1Dialect>[0]["database"], catalog });
   const db = new Kysely<any>({ dialect, plugins: [plugin] });
-  const create = kyselyAdapter(db, { type: "sqlite", transaction: false });
+  const create = kyselyAdapter(db, { type: "sqlite", transaction: true });
   return ((options: BetterAuthOptions) => {
     plugin.remember(authFieldNames(options));
+    // Kysely inserts with `RETURNING *`: the unit of work rebuilds that row from these columns.
+    for (const table of Object.values(getAuthTables(options))) {
+      const columns = ["id", ...Object.entries(table.fields).map(([key, field]) => field.fieldName ?? key)];
+      catalog.set(plugin.columnName(table.modelName).toLowerCase(), [...new Set(columns.map((c) => plugin.columnName(c)))]);
+    }
     return create(options);
   }) as KyselyD1Adapter;
 }

@@ -3,8 +3,11 @@
  *
  * @module
  */
-import { SqliteAdapter, type DatabaseIntrospector, type Kysely } from "kysely";
-import { D1Dialect as KyselyD1Dialect } from "kysely-d1";
+import { SqliteAdapter, type DatabaseIntrospector, type Driver, type Kysely } from "kysely";
+import { D1Dialect as KyselyD1Dialect, type D1DialectConfig } from "kysely-d1";
+import type { ColumnCatalog } from "../d1/unit-of-work.js";
+import type { D1DatabaseBinding } from "../env.js";
+import { D1Driver } from "./d1-driver.js";
 import { D1Introspector } from "./d1-introspector.js";
 
 /**
@@ -23,8 +26,9 @@ class D1Adapter extends SqliteAdapter {
 /**
  * kysely-d1's `D1Dialect` with {@link D1Introspector} (Kysely's generic SQLite one fails on D1 with
  * SQLITE_AUTH) and without Kysely's single-connection lock, so concurrent requests in one isolate query D1
- * in parallel and a failed request cannot stall the next. Migrations and better-auth's schema check work
- * through it.
+ * in parallel and a failed request cannot stall the next, and with `D1Driver`, whose transactions are
+ * units of work committed in one `batch()` (D1 refuses `BEGIN`). Migrations and better-auth's schema check
+ * work through it.
  *
  * @example
  * ```ts
@@ -33,6 +37,21 @@ class D1Adapter extends SqliteAdapter {
  * ```
  */
 export class D1Dialect extends KyselyD1Dialect {
+  readonly #database: D1DatabaseBinding;
+  readonly #catalog: ColumnCatalog;
+
+  /** `catalog` lists each table's columns, so a unit can answer `INSERT ... RETURNING *` without reading. */
+  constructor(config: D1DialectConfig & { catalog?: ColumnCatalog }) {
+    super(config);
+    this.#database = config.database as unknown as D1DatabaseBinding;
+    this.#catalog = config.catalog ?? new Map();
+  }
+
+  /** `D1Driver`: transactions run as units of work committed in one `batch()`. */
+  override createDriver(): Driver {
+    return new D1Driver(this.#database, this.#catalog);
+  }
+
   /** SQLite's adapter without the single-connection lock. */
   override createAdapter(): SqliteAdapter {
     return new D1Adapter();

@@ -26,6 +26,11 @@ export class FieldCasePlugin extends CamelCasePlugin {
     for (const name of names) this.snakeCase(name);
   }
 
+  /** The column name `name` is written as. */
+  columnName(name: string): string {
+    return this.snakeCase(name);
+  }
+
   protected override snakeCase(name: string): string {
     const snake = super.snakeCase(name);
     this.#originals.set(snake, name);

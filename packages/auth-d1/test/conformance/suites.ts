@@ -21,8 +21,8 @@ import { recreateAuthTables } from "./auth-tables.js";
 type AdapterFor = Parameters<typeof testAdapter>[0]["adapter"];
 
 /**
- * Registers the seven suites for `adapter` on `database`. The transactions suite skips itself: both
- * adapters run with transactions off, since D1 refuses `BEGIN`.
+ * Registers the seven suites for `adapter` on `database`. The transactions suite runs: both adapters
+ * implement better-auth's transactions as a unit of work committed in one D1 `batch()`.
  *
  * @example
  * ```ts

@@ -9,5 +9,6 @@ export * from "./authenticator.js";
 export * from "./client.js";
 export * from "./counting-d1.js";
 export * from "./d1.js";
+export * from "./faulty-d1.js";
 export * from "./organization.js";
 export * from "./users.js";
