@@ -6,6 +6,7 @@
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { drizzle } from "drizzle-orm/d1";
 import { inUnitOfWork } from "../d1/commit.js";
+import { retryingReads } from "../d1/retry.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { authSchema } from "../schema.js";
 
@@ -15,6 +16,7 @@ export type DrizzleD1Adapter = ReturnType<typeof drizzleAdapter>;
 /**
  * better-auth's drizzle adapter over drizzle-orm's D1 driver. D1 refuses `BEGIN`, so a better-auth
  * transaction runs as a unit of work: its writes are held and committed together in one `batch()`.
+ * Reads that fail with an error Cloudflare documents as transient are retried (writes are sent once).
  * `tables` defaults to this package's schema; pass your own tables and `relations()` when you extend it.
  *
  * @example
@@ -24,11 +26,13 @@ export type DrizzleD1Adapter = ReturnType<typeof drizzleAdapter>;
  * ```
  */
 export function drizzleD1Adapter(database: D1DatabaseBinding, tables: Record<string, unknown> = authSchema): DrizzleD1Adapter {
+  // Reads failing with an error Cloudflare documents as transient are retried; writes go out once.
+  const d1 = retryingReads(database);
   // drizzle-orm types the binding as workers-types' D1Database; ours is the structural subset it uses.
-  const db = drizzle(database as Parameters<typeof drizzle>[0], { schema: tables });
+  const db = drizzle(d1 as Parameters<typeof drizzle>[0], { schema: tables });
   // better-auth's adapter calls `db.transaction(callback)` for each flow it wraps; drizzle's would send BEGIN.
   const transaction = (callback: (tx: typeof db) => Promise<unknown>) =>
-    inUnitOfWork(database, new Map(), (binding) => callback(drizzle(binding as Parameters<typeof drizzle>[0], { schema: tables })));
+    inUnitOfWork(d1, new Map(), (binding) => callback(drizzle(binding as Parameters<typeof drizzle>[0], { schema: tables })));
   Object.assign(db, { transaction });
   return drizzleAdapter(db, { provider: "sqlite", schema: tables, transaction: true });
 }

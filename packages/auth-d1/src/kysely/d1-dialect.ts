@@ -5,6 +5,7 @@
  */
 import { SqliteAdapter, type DatabaseIntrospector, type Driver, type Kysely } from "kysely";
 import { D1Dialect as KyselyD1Dialect, type D1DialectConfig } from "kysely-d1";
+import { retryingReads } from "../d1/retry.js";
 import type { ColumnCatalog } from "../d1/unit-of-work.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { D1Driver } from "./d1-driver.js";
@@ -27,8 +28,9 @@ class D1Adapter extends SqliteAdapter {
  * kysely-d1's `D1Dialect` with {@link D1Introspector} (Kysely's generic SQLite one fails on D1 with
  * SQLITE_AUTH) and without Kysely's single-connection lock, so concurrent requests in one isolate query D1
  * in parallel and a failed request cannot stall the next, and with `D1Driver`, whose transactions are
- * units of work committed in one `batch()` (D1 refuses `BEGIN`). Migrations and better-auth's schema check
- * work through it.
+ * units of work committed in one `batch()` (D1 refuses `BEGIN`), and with reads retried on the errors
+ * Cloudflare documents as transient (writes are sent once). Migrations and better-auth's schema check work
+ * through it.
  *
  * @example
  * ```ts
@@ -43,7 +45,7 @@ export class D1Dialect extends KyselyD1Dialect {
   /** `catalog` lists each table's columns, so a unit can answer `INSERT ... RETURNING *` without reading. */
   constructor(config: D1DialectConfig & { catalog?: ColumnCatalog }) {
     super(config);
-    this.#database = config.database as unknown as D1DatabaseBinding;
+    this.#database = retryingReads(config.database as unknown as D1DatabaseBinding);
     this.#catalog = config.catalog ?? new Map();
   }
 

@@ -15,13 +15,15 @@ export interface FaultyD1 {
 export interface Fault {
   /** Fails the call with this 1-based number, before it reaches D1. */
   failCall?: number;
+  /** The failed call's error message, e.g. a transient D1 error ("D1_ERROR: Network connection lost."). */
+  message?: string;
   /** Lets every batch run, then throws as if its answer was lost. */
   failAfterBatch?: boolean;
 }
 
 export class InjectedFault extends Error {
-  constructor(where: string) {
-    super(`injected D1 fault at ${where}`);
+  constructor(where: string, message?: string) {
+    super(message ?? `injected D1 fault at ${where}`);
   }
 }
 
@@ -30,13 +32,14 @@ export class InjectedFault extends Error {
  * const faulty = faultyD1(env.DB);
  * const auth = createAuth({ ...env, DB: faulty.binding });
  * faulty.arm({ failCall: 2 }); // the next request's second D1 call fails
+ * faulty.arm({ failCall: 2, message: "D1_ERROR: Network connection lost." }); // ... with a transient error
  */
 export function faultyD1(database: D1Database, initial: Fault = {}): FaultyD1 {
   const calls: string[] = [];
   let fault = initial;
   const reach = (what: string): void => {
     calls.push(what);
-    if (calls.length === fault.failCall) throw new InjectedFault(`call ${calls.length}: ${what}`);
+    if (calls.length === fault.failCall) throw new InjectedFault(`call ${calls.length}: ${what}`, fault.message);
   };
   const wrapped = (statement: D1PreparedStatement, query: string): D1PreparedStatement =>
     new Proxy(statement, {
