@@ -3,6 +3,7 @@
  * all, whatever fails and wherever. Faults are injected around the real local D1 binding.
  */
 import { env } from "cloudflare:test";
+import { APIError } from "better-auth/api";
 import { describe, expect, it } from "vitest";
 import type { AuthEmail } from "../src/mail.js";
 import * as presets from "../src/presets/index.js";
@@ -162,5 +163,55 @@ describe.each(names)("%s: admin create-user as one unit of work", (name) => {
       if ((await usersWith(email)) === 0) expect((await create(email)).status, where).toBe(200);
       else expect((await new TestClient(auth()).post("/sign-in/email", { email, password: PASSWORD })).status, where).toBe(200);
     }
+  });
+});
+
+describe.each(names)("%s: a failed commit leaves no Set-Cookie", (name) => {
+  const faulty = faultyD1(env.DB);
+  const faultEnv = { ...env, DB: faulty.binding };
+  const signUp = (email: string) => new TestClient(factories[name](faultEnv)).post("/sign-up/email", { email, password: PASSWORD, name: "Commit" });
+
+  async function failAtBatch(email: string, message?: string) {
+    // A warm instance first (the Kysely one reads the schema on its first request), then one counted request.
+    expect((await signUp(uniqueEmail(`${name}-commit-warm`))).status).toBe(200);
+    faulty.arm({});
+    expect((await signUp(uniqueEmail(`${name}-commit-count`))).status).toBe(200);
+    faulty.arm({ failCall: faulty.calls.indexOf("batch of 3") + 1, message });
+    const res = await signUp(email);
+    faulty.arm({});
+    return res;
+  }
+
+  it("a batch that fails with any error: the status the error gives (500), no cookie, no user", async () => {
+    const email = uniqueEmail(`${name}-commit-500`);
+    const res = await failAtBatch(email);
+    expect(res.status).toBe(500);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await usersWith(email)).toBe(0);
+  });
+
+  it("a batch that fails on the unique email: 422, no cookie, no user", async () => {
+    const email = uniqueEmail(`${name}-commit-422`);
+    const res = await failAtBatch(email, "D1_ERROR: UNIQUE constraint failed: user.email: SQLITE_CONSTRAINT");
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL");
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(res.headers.has("x-auth-d1-failed-commit")).toBe(false);
+    expect(await usersWith(email)).toBe(0);
+  });
+
+  it("a batch that fails with an APIError (a binding wrapped by the app): its own status, no cookie", async () => {
+    const email = uniqueEmail(`${name}-commit-api`);
+    const refusing = {
+      prepare: (sql: string) => faulty.binding.prepare(sql),
+      exec: (sql: string) => faulty.binding.exec(sql),
+      batch: async () => {
+        throw new APIError("SERVICE_UNAVAILABLE", { message: "try again later" });
+      },
+    };
+    const res = await new TestClient(factories[name]({ ...env, DB: refusing as unknown as D1Database })).post("/sign-up/email", { email, password: PASSWORD, name: "Commit" });
+    expect(res.status).toBe(503);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await usersWith(email)).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { APIError } from "better-auth/api";
+import { APIError, isAPIError } from "better-auth/api";
 import { FAILED_COMMIT_HEADER } from "./failed-commit.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { openUnitOfWork, type ColumnCatalog, type UnitOfWork } from "./unit-of-work.js";
@@ -53,9 +53,17 @@ export async function commitUnitOfWork(unit: UnitOfWork): Promise<void> {
 /**
  * A duplicate email held in the unit only meets the unique index at commit, after the route's own check;
  * the route answers that race with 422 `USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL` when writes run one by one,
- * so the commit does too. Every other failure is passed on as it is.
+ * so the commit does too. Whatever failed, the response must not carry the cookies the flow set before its
+ * commit: an `APIError` (the 422, or one a wrapped binding threw) is marked for `failedCommit()`, which
+ * drops them and keeps the status; any other error is answered by better-call with a bare 500, no headers.
  */
 function commitError(error: unknown): unknown {
+  if (isAPIError(error)) {
+    const headers = new Headers(error.headers);
+    headers.set(FAILED_COMMIT_HEADER, "1");
+    error.headers = headers;
+    return error;
+  }
   const message = error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? "")}` : String(error);
   if (/UNIQUE constraint failed: user\.email/i.test(message)) {
     // The header tells failedCommit() to drop the cookies of the session this commit never wrote.
