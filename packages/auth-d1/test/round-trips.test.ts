@@ -1,0 +1,68 @@
+/**
+ * D1 round trips per request, counted by a wrapper around the real binding (a statement run, a batch and an
+ * exec are one each), on a warm instance of each adapter with presets.organization and presets.twoFactor.
+ * The budgets are the counts measured on 2026-12-01 (docs/security.md, "Round trips"): no flow may make more.
+ */
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { AuthEmail } from "../src/mail.js";
+import * as presets from "../src/presets/index.js";
+import type { AuthD1Options } from "../src/options.js";
+import { countingD1, factories, PASSWORD, TestClient, uniqueEmail, type AdapterName } from "./support/index.js";
+
+const names: AdapterName[] = ["drizzle", "kysely"];
+
+/** Round trips measured on 2026-12-01, per adapter: the most each request may make. */
+const BUDGET: Record<string, Record<AdapterName, number>> = {
+  "sign-up": { drizzle: 2, kysely: 2 },
+  "sign-in": { drizzle: 3, kysely: 3 },
+  "get-session": { drizzle: 2, kysely: 2 },
+  "organization create": { drizzle: 7, kysely: 7 },
+  "invitation accept": { drizzle: 8, kysely: 7 },
+  "two-factor enable": { drizzle: 7, kysely: 7 },
+};
+
+describe.each(names)("%s: D1 round trips per request", (name) => {
+  const outbox: AuthEmail[] = [];
+  const options: AuthD1Options = {
+    sendEmail: (mail) => void outbox.push(mail),
+    plugins: [presets.organization(), presets.twoFactor()],
+  };
+  const db = countingD1(env.DB);
+  const countedEnv = { ...env, DB: db.binding };
+  const auth = () => factories[name](countedEnv, options);
+
+  async function trips(request: () => Promise<{ status: number }>): Promise<string[]> {
+    const from = db.roundTrips.length;
+    const res = await request();
+    expect(res.status).toBe(200);
+    return db.roundTrips.slice(from);
+  }
+
+  it("stays within today's counts for sign-up, sign-in, get-session, organization create, invitation accept and two-factor enable", async () => {
+    // A warm instance, as in a warm isolate: the first request of an instance also reads the schema.
+    await new TestClient(auth()).post("/sign-up/email", { email: uniqueEmail(`${name}-trips-warm`), password: PASSWORD, name: "Warm" });
+    const measured: Record<string, string[]> = {};
+    const ownerEmail = uniqueEmail(`${name}-trips-owner`);
+    measured["sign-up"] = await trips(() => new TestClient(auth()).post("/sign-up/email", { email: ownerEmail, password: PASSWORD, name: "Owner" }));
+    const owner = new TestClient(auth());
+    measured["sign-in"] = await trips(() => owner.post("/sign-in/email", { email: ownerEmail, password: PASSWORD }));
+    measured["get-session"] = await trips(() => owner.get("/get-session"));
+    let organizationId = "";
+    measured["organization create"] = await trips(async () => {
+      const res = await owner.post("/organization/create", { name: "Trips", slug: `${name}-trips-${crypto.randomUUID().slice(0, 8)}` });
+      organizationId = res.body.id;
+      return res;
+    });
+    const memberEmail = uniqueEmail(`${name}-trips-member`);
+    const member = new TestClient(auth());
+    expect((await member.post("/sign-up/email", { email: memberEmail, password: PASSWORD, name: "Member" })).status).toBe(200);
+    const invited = await owner.post("/organization/invite-member", { email: memberEmail, role: "member", organizationId });
+    expect(invited.status).toBe(200);
+    measured["invitation accept"] = await trips(() => member.post("/organization/accept-invitation", { invitationId: invited.body.id }));
+    measured["two-factor enable"] = await trips(() => member.post("/two-factor/enable", { password: PASSWORD }));
+
+    console.log(`${name} round trips:\n${Object.entries(measured).map(([flow, list]) => `  ${flow}: ${list.length} (${list.map((t) => t.replace(/\s+/g, " ").slice(0, 60)).join(" | ")})`).join("\n")}`);
+    for (const [flow, list] of Object.entries(measured)) expect(list.length, flow).toBeLessThanOrEqual(BUDGET[flow]![name]);
+  });
+});
