@@ -18,7 +18,7 @@ const BUDGET: Record<string, Record<AdapterName, number>> = {
   "sign-in": { drizzle: 3, kysely: 3 },
   "get-session": { drizzle: 2, kysely: 2 },
   "organization create": { drizzle: 7, kysely: 7 },
-  "invitation accept": { drizzle: 8, kysely: 7 },
+  "invitation accept": { drizzle: 7, kysely: 7 },
   "two-factor enable": { drizzle: 7, kysely: 7 },
 };
 

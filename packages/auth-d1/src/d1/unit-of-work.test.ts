@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { countingD1 } from "../../test/support/counting-d1.js";
 import { openUnitOfWork } from "./unit-of-work.js";
 
 const countUsers = async (email: string) =>
@@ -54,5 +55,19 @@ describe("openUnitOfWork on D1", () => {
     await insertUser(unit.binding, crypto.randomUUID(), email);
     await expect(unit.commit()).rejects.toThrow(/UNIQUE/);
     expect(await countUsers(email)).toBe(0);
+  });
+
+  it("sends an UPDATE ... RETURNING read through raw() in one batch with what it holds, and answers it as rows of values", async () => {
+    const id = crypto.randomUUID();
+    const email = `${id}@example.com`;
+    const counted = countingD1(env.DB);
+    const unit = openUnitOfWork(counted.binding);
+    await insertUser(unit.binding, id, email);
+    const renamed = await (unit.binding.prepare('update "user" set "name" = ? where "id" = ? returning "id", "name"') as D1PreparedStatement).bind("Renamed", id).raw();
+    expect(renamed).toEqual([[id, "Renamed"]]);
+    // The held insert and the update went out together: one round trip, one commit.
+    expect(counted.roundTrips).toEqual(["batch of 2"]);
+    await unit.commit();
+    expect(await env.DB.prepare("SELECT name FROM user WHERE id = ?").bind(id).first("name")).toBe("Renamed");
   });
 });

@@ -125,8 +125,11 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
           await execute(sql, params);
           return [insert!.returning.map((column) => row[column])];
         }
-        await flush();
-        return real(sql, params).raw();
+        // A write sent at once goes out in the same batch as what is held, as execute() sends it: sending the
+        // held rows first and the write after would split the unit in two commits. Its RETURNING row comes
+        // back as an object whose keys keep the statement's column order (one table, no duplicate names).
+        const outcome = (await flush(real(sql, params)))!;
+        return outcome.results.map((row) => Object.values(row));
       },
     };
   }
