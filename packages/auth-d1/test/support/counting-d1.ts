@@ -12,25 +12,10 @@ export interface CountingD1 {
 export function countingD1(database: D1Database): CountingD1 {
   const statements: string[] = [];
   const roundTrips: string[] = [];
-  const counted = (statement: D1PreparedStatement, query: string): D1PreparedStatement =>
-    new Proxy(statement, {
-      get(target, key) {
-        if (key === UNWRAP) return target;
-        if (key === "bind") return (...params: unknown[]) => counted(target.bind(...params), query);
-        if (key === "all" || key === "run" || key === "raw" || key === "first") {
-          return (...args: unknown[]) => {
-            roundTrips.push(query);
-            return (target[key] as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        const value = Reflect.get(target, key);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
   const binding = {
     prepare(query: string) {
       statements.push(query);
-      return counted(database.prepare(query), query);
+      return observed(database.prepare(query), query, (sql) => void roundTrips.push(sql));
     },
     batch(list: D1PreparedStatement[]) {
       roundTrips.push(`batch of ${list.length}`);
@@ -45,7 +30,28 @@ export function countingD1(database: D1Database): CountingD1 {
   return { binding, statements, roundTrips };
 }
 
-export const UNWRAP = Symbol("unwrap");
+const UNWRAP = Symbol("unwrap");
+
+/**
+ * `statement` whose every run (`all`, `run`, `raw`, `first`) first calls `before(query)`; a throw there
+ * rejects the run without reaching D1. Shared by the counting and the fault-injecting bindings.
+ */
+export function observed(statement: D1PreparedStatement, query: string, before: (query: string) => void): D1PreparedStatement {
+  return new Proxy(statement, {
+    get(target, key) {
+      if (key === UNWRAP) return target;
+      if (key === "bind") return (...params: unknown[]) => observed(target.bind(...params), query, before);
+      if (key === "all" || key === "run" || key === "raw" || key === "first") {
+        return async (...args: unknown[]) => {
+          before(query);
+          return (target[key] as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      const value = Reflect.get(target, key);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
 
 /** D1's batch() checks its statements are its own: hand it the statement under the proxy. */
 export function unwrapped(statement: D1PreparedStatement): D1PreparedStatement {

@@ -2,7 +2,7 @@
  * The real local D1 binding with one fault injected: the k-th call that would reach D1 fails instead, or
  * a batch fails after D1 committed it (the answer lost on the way back).
  */
-import { UNWRAP, unwrapped } from "./counting-d1.js";
+import { observed, unwrapped } from "./counting-d1.js";
 
 export interface FaultyD1 {
   binding: D1Database;
@@ -41,23 +41,8 @@ export function faultyD1(database: D1Database, initial: Fault = {}): FaultyD1 {
     calls.push(what);
     if (calls.length === fault.failCall) throw new InjectedFault(`call ${calls.length}: ${what}`, fault.message);
   };
-  const wrapped = (statement: D1PreparedStatement, query: string): D1PreparedStatement =>
-    new Proxy(statement, {
-      get(target, key) {
-        if (key === UNWRAP) return target;
-        if (key === "bind") return (...params: unknown[]) => wrapped(target.bind(...params), query);
-        if (key === "all" || key === "run" || key === "raw" || key === "first") {
-          return async (...args: unknown[]) => {
-            reach(query);
-            return (target[key] as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        const value = Reflect.get(target, key);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
   const binding = {
-    prepare: (query: string) => wrapped(database.prepare(query), query),
+    prepare: (query: string) => observed(database.prepare(query), query, reach),
     async batch(list: D1PreparedStatement[]) {
       reach(`batch of ${list.length}`);
       const results = await database.batch(list.map(unwrapped));
