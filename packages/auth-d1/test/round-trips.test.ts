@@ -17,7 +17,7 @@ const BUDGET: Record<string, Record<AdapterName, number>> = {
   "sign-up": { drizzle: 2, kysely: 2 },
   "sign-in": { drizzle: 3, kysely: 3 },
   "get-session": { drizzle: 2, kysely: 2 },
-  "organization create": { drizzle: 7, kysely: 7 },
+  "organization create": { drizzle: 5, kysely: 5 },
   "invitation accept": { drizzle: 7, kysely: 7 },
   "two-factor enable": { drizzle: 7, kysely: 7 },
 };
