@@ -95,17 +95,24 @@ export function layout(props: LayoutProps): Html {
 }
 
 /**
- * A local path to go to after signing in, from `?next=`; anything else (another site, `//host`) is dropped.
+ * A path on this Worker to go to after signing in, from `?next=`, or undefined. `next` is resolved against
+ * `origin` (the page's own) with the URL parser browsers use, and kept only if it stays there: a tab,
+ * newline or backslash (`/%09/evil.example`, `/\evil.example`) reads as `//evil.example` to a browser,
+ * and reads so here too. The answer is the normalised path, which the browser resolves the same way.
  *
  * @example
  * ```ts
- * safeNext("/accept-invitation/abc"); // "/accept-invitation/abc"
- * safeNext("https://evil.example"); // undefined
+ * safeNext("/accept-invitation/abc", "https://auth.example.com"); // "/accept-invitation/abc"
+ * safeNext("/\t/evil.example", "https://auth.example.com"); // undefined
  * ```
  */
-export function safeNext(next: string | undefined): string | undefined {
-  if (next === undefined || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return undefined;
-  return next;
+export function safeNext(next: string | undefined, origin: string): string | undefined {
+  if (next === undefined || next === "") return undefined;
+  const url = URL.parse(next, origin);
+  if (url === null || url.origin !== origin) return undefined;
+  // `/.//evil.example` normalises to the path `//evil.example`, which leaves the origin when sent back as a path.
+  if (url.pathname.startsWith("//")) return undefined;
+  return url.pathname + url.search + url.hash;
 }
 
 /** A date as better-auth returns it (a Date, or a string once serialised), in ISO 8601 UTC. */

@@ -53,12 +53,12 @@ pages.get("/", async (c) => {
 
 pages.get("/sign-up", async (c) => {
   const session = await getSession(c);
-  return c.html(signUpPage({ user: session?.user ?? null, next: safeNext(c.req.query("next")) }));
+  return c.html(signUpPage({ user: session?.user ?? null, next: safeNext(c.req.query("next"), new URL(c.req.url).origin) }));
 });
 
 pages.get("/sign-in", async (c) => {
   const session = await getSession(c);
-  return c.html(signInPage({ user: session?.user ?? null, next: safeNext(c.req.query("next")), notice: c.req.query("notice") }));
+  return c.html(signInPage({ user: session?.user ?? null, next: safeNext(c.req.query("next"), new URL(c.req.url).origin), notice: c.req.query("notice") }));
 });
 
 /** What the profile page needs besides the enrolment, or null when signed out. */
