@@ -6,6 +6,7 @@
  */
 import { isAuthD1Error } from "@acme/auth-d1";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { authFor } from "./auth.js";
 import { loopbackRedirect } from "./loopback.js";
 import { apiCors, originGuard } from "./origins.js";
@@ -13,11 +14,25 @@ import { pages } from "./pages/routes.js";
 
 const app = new Hono<{ Bindings: Env }>();
 
+/**
+ * The largest request body any route reads. The pages' forms and better-auth's JSON are a few hundred
+ * bytes; @acme/auth-d1 holds `/api/auth/*` to 64 KiB as well (`limits.maxBodyBytes`).
+ */
+const MAX_BODY_BYTES = 64 * 1024;
+
 // In local development, pages opened on 127.0.0.1 (wrangler's banner) move to localhost, where passkeys work.
 app.use("*", loopbackRedirect);
 // Then the origin check, so a refused request reaches neither better-auth nor a page.
 app.use("*", originGuard);
 app.use("/api/*", apiCors);
+// A declared length over the cap is refused unread; a body streamed without one is read only up to the cap.
+app.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ code: "PAYLOAD_TOO_LARGE", message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }, 413),
+  }),
+);
 
 // better-auth answers sign-up, sign-in, get-session, sign-out, the presets' endpoints and the reference.
 app.on(["GET", "POST"], "/api/auth/*", (c) => authFor(c.env).handler(c.req.raw));
