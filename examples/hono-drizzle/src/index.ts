@@ -11,6 +11,8 @@ import { authFor } from "./auth.js";
 import { loopbackRedirect } from "./loopback.js";
 import { apiCors, originGuard } from "./origins.js";
 import { pages } from "./pages/routes.js";
+import { apiReference, REFERENCE_PATH } from "./reference.js";
+import { securityHeaders } from "./security-headers.js";
 
 const app = new Hono<{ Bindings: Env }>();
 
@@ -20,6 +22,8 @@ const app = new Hono<{ Bindings: Env }>();
  */
 const MAX_BODY_BYTES = 64 * 1024;
 
+// First, so that every answer carries them, refusals included: CSP, frame-ancestors, nosniff, Referrer-Policy.
+app.use("*", securityHeaders);
 // In local development, pages opened on 127.0.0.1 (wrangler's banner) move to localhost, where passkeys work.
 app.use("*", loopbackRedirect);
 // Then the origin check, so a refused request reaches neither better-auth nor a page.
@@ -34,6 +38,7 @@ app.use(
   }),
 );
 
+app.get(REFERENCE_PATH, apiReference);
 // better-auth answers sign-up, sign-in, get-session, sign-out, the presets' endpoints and the reference.
 app.on(["GET", "POST"], "/api/auth/*", (c) => authFor(c.env).handler(c.req.raw));
 
