@@ -38,6 +38,7 @@ main { max-width: 44rem; margin: 0 auto 3rem; padding: 0 1rem; }
 h1 { font-size: 1.75rem; margin: 0.5rem 0 1rem; }
 h2 { font-size: 1.2rem; margin: 0 0 0.75rem; }
 a { color: var(--accent); }
+section > :first-child, main > form > :first-child { margin-top: 0; }
 section, main > form {
   background: var(--card); border: 1px solid var(--line); border-radius: 0.75rem;
   padding: 1rem 1.25rem; margin: 1rem 0;
@@ -65,13 +66,15 @@ ul, ol { padding-left: 1.25rem; }
 li { margin: 0.25rem 0; }
 [data-testid="totp-qr"] svg { display: block; width: 14rem; max-width: 100%; height: auto; margin: 0.5rem 0; }
 table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
-td, th { padding: 0.4rem 0.5rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+td, th { padding: 0.4rem 0.5rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+td:first-child { overflow-wrap: anywhere; }
+td:not(:first-child) { white-space: nowrap; }
 small { color: var(--muted); }
 @media (max-width: 32rem) {
   h1 { font-size: 1.45rem; }
   section, main > form { padding: 0.9rem; border-radius: 0.5rem; }
   thead { display: none; }
   tr { display: block; padding: 0.5rem 0; border-bottom: 1px solid var(--line); }
-  td { display: block; border: 0; padding: 0.1rem 0; }
+  td, td:not(:first-child) { display: block; border: 0; padding: 0.1rem 0; white-space: normal; }
 }
 `;
