@@ -1,6 +1,7 @@
 /**
  * A Hono Worker with better-auth on D1: the auth endpoints under `/api/auth/*` with every preset, one
- * JSON route that needs a session, CORS for a front end on another origin, and small HTML pages.
+ * JSON route that needs a session, CORS for a front end on another origin, and small HTML pages, behind
+ * security headers and one cap on request bodies.
  *
  * @module
  */
@@ -38,8 +39,9 @@ app.use(
   }),
 );
 
+// In local development only, and with its viewer pinned: see ./reference.ts.
 app.get(REFERENCE_PATH, apiReference);
-// better-auth answers sign-up, sign-in, get-session, sign-out, the presets' endpoints and the reference.
+// better-auth answers sign-up, sign-in, get-session, sign-out, the presets' endpoints and the OpenAPI schema.
 app.on(["GET", "POST"], "/api/auth/*", (c) => authFor(c.env).handler(c.req.raw));
 
 app.get("/api/me", async (c) => {
