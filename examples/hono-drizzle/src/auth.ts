@@ -41,8 +41,9 @@ const authOptions = {
     presets.admin(),
     passkey(),
     presets.jwt(),
-    // The API reference at /api/auth/reference, and its schema at /api/auth/open-api/generate-schema.
-    openAPI(),
+    // The schema at /api/auth/open-api/generate-schema. better-auth's reference page loads an unpinned CDN
+    // script; ./reference.ts serves a pinned one at /api/auth/reference instead, in local development only.
+    openAPI({ disableDefaultReference: true }),
   ],
 } satisfies AuthD1Options;
 

@@ -131,25 +131,3 @@ describe("passkeys", () => {
     expect((await call("/api/auth/passkey/generate-register-options")).status).toBe(401);
   });
 });
-
-describe("API reference", () => {
-  it("serves the OpenAPI reference with every preset's endpoints", async () => {
-    const { status, body, type } = await page("/api/auth/reference");
-
-    expect(status).toBe(200);
-    expect(type).toMatch(/^text\/html/);
-    expect(body).toContain('id="api-reference"');
-    for (const path of [
-      "/sign-in/email",
-      "/two-factor/enable",
-      "/organization/create",
-      "/organization/create-team",
-      "/organization/create-role",
-      "/admin/list-users",
-      "/passkey/generate-register-options",
-      "/token",
-    ]) {
-      expect(body).toContain(`"${path}"`);
-    }
-  });
-});

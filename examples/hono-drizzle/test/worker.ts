@@ -6,8 +6,8 @@ import { ORIGIN, PASSWORD, sessionCookie } from "./support.js";
 
 export interface CallInit {
   method?: string;
-  /** A string is sent as JSON; URLSearchParams as a form post. */
-  body?: string | URLSearchParams;
+  /** A string is sent as JSON; URLSearchParams as a form post; a stream as it is, with the headers given. */
+  body?: string | URLSearchParams | ReadableStream<Uint8Array>;
   cookie?: string;
   /** The Origin header; ORIGIN unless given, none with null. */
   origin?: string | null;

@@ -7,10 +7,12 @@
 import { isAuthD1Error } from "@acme/auth-d1";
 import { authFor } from "./auth.js";
 import { bearerUserId } from "./bearer.js";
+import { limitBody, MAX_BODY_BYTES } from "./body-limit.js";
 import { errorResponse, HttpError } from "./http-error.js";
 import { notesMethods, notesResponse } from "./notes.js";
 
-async function respond(request: Request, env: Env): Promise<Response> {
+async function respond(received: Request, env: Env): Promise<Response> {
+  const request = await limitBody(received, MAX_BODY_BYTES);
   const { pathname } = new URL(request.url);
   // better-auth answers sign-up, sign-in, get-session, token, jwks and the rest itself.
   if (pathname.startsWith("/api/auth/")) return authFor(env).handler(request);

@@ -94,6 +94,25 @@ describe("one user's notes and another's", () => {
   });
 });
 
+const MB = 1024 * 1024;
+const CHUNK = 64 * 1024;
+
+/** A JSON body of `bytes` bytes (`{"text":"xxx...`) that counts how much of it the Worker pulled. */
+function countingBody(bytes: number): { body: ReadableStream<Uint8Array>; pulled: () => number } {
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const size = Math.min(CHUNK, bytes - sent);
+      if (size <= 0) return controller.close();
+      const chunk = new Uint8Array(size).fill(0x78);
+      if (sent === 0) chunk.set(new TextEncoder().encode('{"text":"'));
+      sent += size;
+      controller.enqueue(chunk);
+    },
+  });
+  return { body, pulled: () => sent };
+}
+
 describe("bodies POST /api/notes refuses", () => {
   const bad: [string, string, string][] = [
     ["not JSON", "{not json", "BODY_NOT_JSON"],
@@ -113,6 +132,21 @@ describe("bodies POST /api/notes refuses", () => {
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({ code, message: expect.any(String) });
+    expect(await noteRowsOf(ada.id)).toEqual([]);
+  });
+
+  it("answers an 11 MB body with 413 JSON, unread, with or without a Content-Length", async () => {
+    const ada = await signUpWithToken();
+    for (const declared of [true, false]) {
+      const { body, pulled } = countingBody(11 * MB);
+
+      const res = await callWithToken("/api/notes", ada.token, { method: "POST", body, headers: declared ? { "content-length": String(11 * MB) } : {} });
+
+      expect(res.status).toBe(413);
+      expect(await res.json()).toEqual({ code: "PAYLOAD_TOO_LARGE", message: expect.any(String) });
+      // At most the 64 KiB cap and the chunk that crossed it: the rest was never read.
+      expect(pulled()).toBeLessThanOrEqual(4 * CHUNK);
+    }
     expect(await noteRowsOf(ada.id)).toEqual([]);
   });
 

@@ -8,7 +8,9 @@ import { ORIGIN, PASSWORD, uniqueEmail } from "./support.js";
 export interface CallInit {
   method?: string;
   /** Sent as is, with `content-type: application/json`. */
-  body?: string;
+  body?: string | ReadableStream<Uint8Array>;
+  /** More headers, e.g. a `content-length` for a streamed body. */
+  headers?: Record<string, string>;
   cookie?: string;
   /** The whole Authorization header. */
   authorization?: string;
@@ -16,7 +18,7 @@ export interface CallInit {
 
 /** A request to the Worker; better-auth wants an Origin on POSTs, which a browser or curl -H sends. */
 export function call(path: string, init: CallInit = {}): Promise<Response> {
-  const headers = new Headers({ origin: ORIGIN });
+  const headers = new Headers({ ...init.headers, origin: ORIGIN });
   if (init.body !== undefined) headers.set("content-type", "application/json");
   if (init.cookie !== undefined) headers.set("cookie", init.cookie);
   if (init.authorization !== undefined) headers.set("authorization", init.authorization);

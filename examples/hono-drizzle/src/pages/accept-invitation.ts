@@ -14,6 +14,8 @@ export interface AcceptInvitationProps {
   invitation?: { organizationName: string; inviterEmail: string; role: string | null } | undefined;
   /** Why the invitation cannot be shown (better-auth's message), when it cannot. */
   error?: string | undefined;
+  /** The response's CSP nonce, for the page's inline script. */
+  nonce: string;
 }
 
 const ACCEPT_SCRIPT = `
@@ -35,7 +37,7 @@ onClick('[data-testid="reject-invitation"]', async () => {
  *
  * @example
  * ```ts
- * return c.html(acceptInvitationPage({ user, invitationId, invitation }));
+ * return c.html(acceptInvitationPage({ user, invitationId, invitation, nonce: cspNonce(c) }));
  * ```
  */
 export function acceptInvitationPage(props: AcceptInvitationProps): Html {
@@ -45,6 +47,7 @@ export function acceptInvitationPage(props: AcceptInvitationProps): Html {
     title: "Invitation",
     user: props.user,
     error: props.error,
+    nonce: props.nonce,
     body: html`
       <section id="invitation" data-invitation-id="${props.invitationId}">
         ${props.user === null

@@ -11,7 +11,7 @@ import { layout, type Html } from "./layout.js";
  *
  * @example
  * ```ts
- * return c.html(homePage({ user: session?.user ?? null }));
+ * return c.html(homePage({ user: session?.user ?? null, nonce: cspNonce(c) }));
  * ```
  */
 export function homePage(props: {
@@ -19,11 +19,14 @@ export function homePage(props: {
   notice?: string | undefined;
   /** In local development, the localhost origin the pages live on (see ../loopback.ts). */
   localOrigin?: string | undefined;
+  /** The response's CSP nonce, for the page's inline script. */
+  nonce: string;
 }): Html {
   return layout({
     title: "auth-d1 example",
     user: props.user,
     notice: props.notice,
+    nonce: props.nonce,
     body: html`
       <p>A Cloudflare Worker with better-auth on D1 through <code>@acme/auth-d1</code>, with every preset on.</p>
       <ul data-testid="links">

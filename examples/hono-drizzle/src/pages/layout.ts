@@ -1,12 +1,13 @@
 /**
  * The frame every page shares: navigation, who is signed in, the notice of what just happened, a place
- * for errors, and the inline scripts the page needs.
+ * for errors, the stylesheet, and the inline script the page needs, carrying the response's CSP nonce.
  *
  * @module
  */
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { FORM_SCRIPT } from "./scripts.js";
+import { STYLESHEET_PATH } from "./style.js";
 
 /** What hono/html's `html` returns. */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -43,6 +44,8 @@ export interface LayoutProps {
   body: Html;
   /** Plain JavaScript run after the shared form helpers. */
   script?: string | undefined;
+  /** This response's Content-Security-Policy nonce: the one inline script runs only with it (../security-headers.ts). */
+  nonce: string;
 }
 
 /**
@@ -50,7 +53,7 @@ export interface LayoutProps {
  *
  * @example
  * ```ts
- * return c.html(layout({ title: "Sign in", user: null, body: html`<form>...</form>` }));
+ * return c.html(layout({ title: "Sign in", user: null, body: html`<form>...</form>`, nonce: cspNonce(c) }));
  * ```
  */
 export function layout(props: LayoutProps): Html {
@@ -61,18 +64,7 @@ export function layout(props: LayoutProps): Html {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${props.title} · auth-d1 example</title>
-    <style>
-      body { font: 16px/1.5 system-ui, sans-serif; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; }
-      nav a { margin-right: 1rem; }
-      form, section { margin: 1rem 0; }
-      label { display: block; margin: 0.5rem 0; }
-      input, select { font: inherit; margin-left: 0.5rem; }
-      [role="status"] { background: #e7f6e7; padding: 0.5rem; }
-      [role="alert"] { background: #fbe4e4; padding: 0.5rem; }
-      code, .secret { font-family: ui-monospace, monospace; }
-      [data-testid="totp-qr"] svg { width: 14rem; height: auto; }
-      table { border-collapse: collapse; } td, th { padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd; text-align: left; }
-    </style>
+    <link rel="stylesheet" href="${STYLESHEET_PATH}" />
   </head>
   <body>
     <nav>
@@ -86,7 +78,7 @@ export function layout(props: LayoutProps): Html {
       <p role="alert" data-testid="error" ${props.error ? "" : "hidden"}>${props.error ?? ""}</p>
       ${props.body}
     </main>
-    <script>
+    <script nonce="${props.nonce}">
       ${raw(FORM_SCRIPT)}
       ${raw(props.script ?? "")}
     </script>
@@ -95,17 +87,24 @@ export function layout(props: LayoutProps): Html {
 }
 
 /**
- * A local path to go to after signing in, from `?next=`; anything else (another site, `//host`) is dropped.
+ * A path on this Worker to go to after signing in, from `?next=`, or undefined. `next` is resolved against
+ * `origin` (the page's own) with the URL parser browsers use, and kept only if it stays there: a tab,
+ * newline or backslash (`/%09/evil.example`, `/\evil.example`) reads as `//evil.example` to a browser,
+ * and reads so here too. The answer is the normalised path, which the browser resolves the same way.
  *
  * @example
  * ```ts
- * safeNext("/accept-invitation/abc"); // "/accept-invitation/abc"
- * safeNext("https://evil.example"); // undefined
+ * safeNext("/accept-invitation/abc", "https://auth.example.com"); // "/accept-invitation/abc"
+ * safeNext("/\t/evil.example", "https://auth.example.com"); // undefined
  * ```
  */
-export function safeNext(next: string | undefined): string | undefined {
-  if (next === undefined || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return undefined;
-  return next;
+export function safeNext(next: string | undefined, origin: string): string | undefined {
+  if (next === undefined || next === "") return undefined;
+  const url = URL.parse(next, origin);
+  if (url === null || url.origin !== origin) return undefined;
+  // `/.//evil.example` normalises to the path `//evil.example`, which leaves the origin when sent back as a path.
+  if (url.pathname.startsWith("//")) return undefined;
+  return url.pathname + url.search + url.hash;
 }
 
 /** A date as better-auth returns it (a Date, or a string once serialised), in ISO 8601 UTC. */

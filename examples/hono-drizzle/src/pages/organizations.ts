@@ -20,6 +20,8 @@ export interface OrganizationsProps {
   /** Invitations sent to this user; null while their address is unverified (better-auth lists none then). */
   received: Array<{ id: string; organizationName?: string | undefined; role: string | null }> | null;
   notice?: string | undefined;
+  /** The response's CSP nonce, for the page's inline script. */
+  nonce: string;
 }
 
 const ORGANIZATIONS_SCRIPT = `
@@ -51,7 +53,7 @@ onClick('[data-testid="cancel-invitation"]', async (button) => {
  *
  * @example
  * ```ts
- * return c.html(organizationsPage({ user, organizations, active, received }));
+ * return c.html(organizationsPage({ user, organizations, active, received, nonce: cspNonce(c) }));
  * ```
  */
 export function organizationsPage(props: OrganizationsProps): Html {
@@ -60,6 +62,7 @@ export function organizationsPage(props: OrganizationsProps): Html {
     title: "Organizations",
     user: props.user,
     notice: props.notice,
+    nonce: props.nonce,
     body: html`
       <p data-testid="active-organization">
         ${active ? html`Active organization: <strong>${active.name}</strong>` : "No active organization."}

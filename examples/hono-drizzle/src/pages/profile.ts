@@ -26,6 +26,8 @@ export interface ProfileProps {
   enrolment?: TwoFactorEnrolment | undefined;
   notice?: string | undefined;
   error?: string | undefined;
+  /** The response's CSP nonce, for the page's inline script. */
+  nonce: string;
 }
 
 const PROFILE_SCRIPT = `
@@ -60,7 +62,7 @@ onClick('[data-testid="sign-out"]', async () => {
  *
  * @example
  * ```ts
- * return c.html(profilePage({ user, currentToken, sessions, passkeys }));
+ * return c.html(profilePage({ user, currentToken, sessions, passkeys, nonce: cspNonce(c) }));
  * ```
  */
 export function profilePage(props: ProfileProps): Html {
@@ -70,6 +72,7 @@ export function profilePage(props: ProfileProps): Html {
     user,
     notice: props.notice,
     error: props.error,
+    nonce: props.nonce,
     body: html`
       <section>
         <p data-testid="signed-in-as">Signed in as ${user.email}</p>

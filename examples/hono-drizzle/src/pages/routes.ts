@@ -10,6 +10,7 @@ import { Hono, type Context } from "hono";
 import { renderSVG } from "uqr";
 import { authFor } from "../auth.js";
 import { localOrigin } from "../loopback.js";
+import { cspNonce } from "../security-headers.js";
 import { acceptInvitationPage } from "./accept-invitation.js";
 import { homePage } from "./home.js";
 import { safeNext } from "./layout.js";
@@ -17,6 +18,7 @@ import { organizationsPage } from "./organizations.js";
 import { profilePage, type ProfileProps, type TwoFactorEnrolment } from "./profile.js";
 import { signInPage } from "./sign-in.js";
 import { signUpPage } from "./sign-up.js";
+import { STYLESHEET, STYLESHEET_PATH } from "./style.js";
 
 type AppContext = Context<{ Bindings: Env }>;
 
@@ -46,19 +48,24 @@ function describeError(error: unknown): { message: string; status: 400 | 401 | 4
   return { message: error.body?.message ?? error.message, status };
 }
 
+pages.get(STYLESHEET_PATH, (c) => {
+  c.header("cache-control", "public, max-age=300");
+  return c.body(STYLESHEET, 200, { "content-type": "text/css; charset=utf-8" });
+});
+
 pages.get("/", async (c) => {
   const session = await getSession(c);
-  return c.html(homePage({ user: session?.user ?? null, notice: c.req.query("notice"), localOrigin: localOrigin(c.env) }));
+  return c.html(homePage({ user: session?.user ?? null, notice: c.req.query("notice"), localOrigin: localOrigin(c.env), nonce: cspNonce(c) }));
 });
 
 pages.get("/sign-up", async (c) => {
   const session = await getSession(c);
-  return c.html(signUpPage({ user: session?.user ?? null, next: safeNext(c.req.query("next")) }));
+  return c.html(signUpPage({ user: session?.user ?? null, next: safeNext(c.req.query("next"), new URL(c.req.url).origin), nonce: cspNonce(c) }));
 });
 
 pages.get("/sign-in", async (c) => {
   const session = await getSession(c);
-  return c.html(signInPage({ user: session?.user ?? null, next: safeNext(c.req.query("next")), notice: c.req.query("notice") }));
+  return c.html(signInPage({ user: session?.user ?? null, next: safeNext(c.req.query("next"), new URL(c.req.url).origin), notice: c.req.query("notice"), nonce: cspNonce(c) }));
 });
 
 /** What the profile page needs besides the enrolment, or null when signed out. */
@@ -68,7 +75,7 @@ async function loadProfile(c: AppContext): Promise<ProfileProps | null> {
   const session = await auth.api.getSession({ headers });
   if (!session) return null;
   const [sessions, passkeys] = await Promise.all([auth.api.listSessions({ headers }), auth.api.listPasskeys({ headers })]);
-  return { user: session.user, currentToken: session.session.token, sessions, passkeys, notice: c.req.query("notice") };
+  return { user: session.user, currentToken: session.session.token, sessions, passkeys, notice: c.req.query("notice"), nonce: cspNonce(c) };
 }
 
 pages.get("/profile", async (c) => {
@@ -109,7 +116,7 @@ pages.get("/organizations", async (c) => {
     // better-auth lists invitations only to a verified address.
     session.user.emailVerified ? auth.api.listUserInvitations({ headers }) : null,
   ]);
-  return c.html(organizationsPage({ user: session.user, organizations, active: active ?? null, received, notice: c.req.query("notice") }));
+  return c.html(organizationsPage({ user: session.user, organizations, active: active ?? null, received, notice: c.req.query("notice"), nonce: cspNonce(c) }));
 });
 
 pages.get("/accept-invitation/:id", async (c) => {
@@ -117,12 +124,12 @@ pages.get("/accept-invitation/:id", async (c) => {
   const auth = authFor(c.env);
   const headers = c.req.raw.headers;
   const session = await auth.api.getSession({ headers });
-  if (!session) return c.html(acceptInvitationPage({ user: null, invitationId }));
+  if (!session) return c.html(acceptInvitationPage({ user: null, invitationId, nonce: cspNonce(c) }));
   try {
     const invitation = await auth.api.getInvitation({ headers, query: { id: invitationId } });
-    return c.html(acceptInvitationPage({ user: session.user, invitationId, invitation }));
+    return c.html(acceptInvitationPage({ user: session.user, invitationId, invitation, nonce: cspNonce(c) }));
   } catch (error) {
     const { message, status } = describeError(error);
-    return c.html(acceptInvitationPage({ user: session.user, invitationId, error: message }), status);
+    return c.html(acceptInvitationPage({ user: session.user, invitationId, error: message, nonce: cspNonce(c) }), status);
   }
 });

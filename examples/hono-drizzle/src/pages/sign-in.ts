@@ -47,14 +47,15 @@ onClick('[data-testid="passkey-sign-in"]', async () => {
  *
  * @example
  * ```ts
- * return c.html(signInPage({ user: null, next: "/profile" }));
+ * return c.html(signInPage({ user: null, next: "/profile", nonce: cspNonce(c) }));
  * ```
  */
-export function signInPage(props: { user: { email: string } | null; next?: string | undefined; notice?: string | undefined }): Html {
+export function signInPage(props: { user: { email: string } | null; next?: string | undefined; notice?: string | undefined; nonce: string }): Html {
   return layout({
     title: "Sign in",
     user: props.user,
     notice: props.notice,
+    nonce: props.nonce,
     body: html`
       <form id="sign-in" data-next="${props.next ?? ""}">
         <label>Email <input name="email" type="email" autocomplete="username webauthn" required /></label>

@@ -19,13 +19,14 @@ onSubmit("sign-up", async ({ name, email, password }, form) => {
  *
  * @example
  * ```ts
- * return c.html(signUpPage({ user: null, next: "/organizations" }));
+ * return c.html(signUpPage({ user: null, next: "/organizations", nonce: cspNonce(c) }));
  * ```
  */
-export function signUpPage(props: { user: { email: string } | null; next?: string | undefined }): Html {
+export function signUpPage(props: { user: { email: string } | null; next?: string | undefined; nonce: string }): Html {
   return layout({
     title: "Sign up",
     user: props.user,
+    nonce: props.nonce,
     body: html`
       <form id="sign-up" data-next="${props.next ?? ""}">
         <label>Name <input name="name" autocomplete="name" required /></label>

@@ -1,6 +1,6 @@
 /**
- * Debian's Chromium driven by playwright-core, kept on loopback: every request to another host is aborted,
- * and the flags stop Chromium's own background traffic. No browser is ever downloaded.
+ * Debian's Chromium driven by playwright-core, kept on loopback: every request to another host is aborted
+ * (and recorded), and the flags stop Chromium's own background traffic. No browser is ever downloaded.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -26,14 +26,39 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile (its own cookies) that can only reach the loopback interface. */
-export async function loopbackContext(browser: Browser): Promise<BrowserContext> {
+/** A browser profile and what went wrong in it. */
+export interface WatchedContext {
+  context: BrowserContext;
+  /**
+   * Every request to a host other than loopback (aborted), console error, uncaught page error and
+   * Content-Security-Policy violation in the context's pages, as text. The journey expects none.
+   */
+  problems: string[];
+}
+
+/** A fresh browser profile (its own cookies) that can only reach the loopback interface, and its problems. */
+export async function loopbackContext(browser: Browser): Promise<WatchedContext> {
   const context = await browser.newContext();
+  const problems: string[] = [];
   await context.route("**/*", (route) => {
-    const { hostname } = new URL(route.request().url());
-    return hostname === "localhost" || hostname === "127.0.0.1" ? route.continue() : route.abort("blockedbyclient");
+    const url = route.request().url();
+    const { hostname } = new URL(url);
+    if (hostname === "localhost" || hostname === "127.0.0.1") return route.continue();
+    problems.push(`left loopback: ${url}`);
+    return route.abort("blockedbyclient");
   });
-  return context;
+  // Runs before the page's own script. Chromium reports a violation on the console as well; this names the
+  // directive and what it blocked.
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "an inline script or style"}`);
+    });
+  });
+  context.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error on ${message.page()?.url()}: ${message.text()}`);
+  });
+  context.on("weberror", (error) => problems.push(`uncaught on ${error.page()?.url()}: ${error.error().message}`));
+  return { context, problems };
 }
 
 /** Chromium's virtual WebAuthn authenticator (CDP), as a platform authenticator with user verification. */

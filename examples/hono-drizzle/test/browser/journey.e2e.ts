@@ -4,9 +4,9 @@
  * test-results/browser/.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD, totp } from "../support.js";
-import { addVirtualAuthenticator, launchChromium, loopbackContext, screenshot } from "./browser.js";
+import { addVirtualAuthenticator, launchChromium, loopbackContext, screenshot, type WatchedContext } from "./browser.js";
 import { startWorker, type RunningWorker } from "./worker.js";
 
 const run = Date.now().toString(36);
@@ -18,6 +18,8 @@ let worker: RunningWorker;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+/** Every browser context of the journey: after each step, none may have problems (requests off loopback, console errors, CSP violations). */
+const contexts: WatchedContext[] = [];
 /** The base32 secret the profile page showed at enrolment: an authenticator app's copy of it. */
 let totpSecret: string;
 
@@ -39,6 +41,12 @@ async function submitPassword(of: Page, email: string): Promise<void> {
   await of.getByTestId("sign-in-submit").click();
 }
 
+/** Keeps the context's problems for the check after each step. */
+function watched(browserContext: WatchedContext): BrowserContext {
+  contexts.push(browserContext);
+  return browserContext.context;
+}
+
 /** The link the Worker logged for a mail, as a developer reads it from the `wrangler dev` output. */
 async function mailedLink(subject: string, to: string): Promise<string> {
   const prefix = `[mail] ${subject} (to ${to}): `;
@@ -51,9 +59,13 @@ describe("the hono-drizzle example in Chromium", () => {
   beforeAll(async () => {
     worker = await startWorker();
     browser = await launchChromium();
-    context = await loopbackContext(browser);
+    context = watched(await loopbackContext(browser));
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
+  });
+
+  afterEach(() => {
+    expect(contexts.flatMap(({ problems }) => problems.splice(0))).toEqual([]);
   });
 
   afterAll(async () => {
@@ -74,10 +86,12 @@ describe("the hono-drizzle example in Chromium", () => {
     await screenshot(page, "signed-up");
   });
 
-  it("signs out and back in with the password", async () => {
+  it("signs out and back in with the password, and a next=/%09/evil.example keeps it on the origin", async () => {
     await signOut();
+    // Chromium strips the tab from "/\t/evil.example" and would read "//evil.example": another site.
+    await page.goto(`${worker.url}/sign-in?next=/%09/evil.example`);
     await submitPassword(page, ada);
-    await page.waitForURL(/\/profile/);
+    await page.waitForURL(`${worker.url}/profile`);
     expect(await text("signed-in-as")).toContain(ada);
     await screenshot(page, "signed-in");
   });
@@ -139,7 +153,7 @@ describe("the hono-drizzle example in Chromium", () => {
     await screenshot(page, "invited");
 
     const link = await mailedLink(`Join ${organizationName}`, bob);
-    const bobContext = await loopbackContext(browser);
+    const bobContext = watched(await loopbackContext(browser));
     const bobPage = await bobContext.newPage();
     bobPage.setDefaultTimeout(15_000);
     await bobPage.goto(link);
@@ -158,5 +172,23 @@ describe("the hono-drizzle example in Chromium", () => {
     await page.reload();
     expect(await text("members")).toContain(bob);
     await screenshot(page, "members");
+  });
+
+  it("is styled by the Worker's stylesheet and fits a phone's screen", async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const path of ["/profile", "/organizations", "/sign-in"]) {
+      await page.goto(`${worker.url}${path}`);
+      const layout = await page.evaluate(() => ({
+        sheets: Array.from(document.styleSheets, (sheet) => [sheet.href ? new URL(sheet.href).pathname : "inline", sheet.cssRules.length] as const),
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        mainWidth: document.querySelector("main")!.getBoundingClientRect().width,
+      }));
+      expect(layout.sheets).toEqual([["/assets/style.css", expect.any(Number)]]);
+      expect(layout.sheets[0]![1]).toBeGreaterThan(20);
+      // Nothing wider than the screen: no sideways scrolling.
+      expect(layout.overflow, path).toBeLessThanOrEqual(0);
+      expect(layout.mainWidth).toBeLessThanOrEqual(360);
+      await screenshot(page, `phone${path.replace(/\//g, "-")}`);
+    }
   });
 });
