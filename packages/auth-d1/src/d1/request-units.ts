@@ -6,13 +6,11 @@
  */
 import { runWithTransaction } from "@better-auth/core/context";
 import type { BetterAuthPlugin } from "better-auth";
-import { deleteUser, deleteUserCallback, isAPIError } from "better-auth/api";
+import { deleteUser, deleteUserCallback, isAPIError, verifyEmail } from "better-auth/api";
 
 /**
  * The endpoints that write several rows outside any transaction of better-auth's, each run as one unit:
- * its writes land in one `batch()` when the endpoint returns, or none of them when it throws. Endpoints that
- * must keep a write while they refuse the request (two-factor and OTP verification count failed attempts)
- * are not in the list: a unit would undo the count with the refusal.
+ * its writes land in one `batch()` when the endpoint returns, or none of them when it throws.
  */
 export const UNIT_OF_WORK_PATHS: ReadonlySet<string> = new Set([
   "/delete-user",
@@ -33,6 +31,21 @@ export const UNIT_OF_WORK_PATHS: ReadonlySet<string> = new Set([
   "/two-factor/disable",
 ]);
 
+/**
+ * Endpoints that must keep a write while they refuse the request: two-factor verification counts a failed
+ * attempt (and locks after a few), passkey registration spends its challenge on a failed attempt. Each runs
+ * as one unit too (finishing two-factor enrolment sets the flag, marks the secret verified and rotates the
+ * session; registration spends the challenge and stores the passkey), but its refusal (an `APIError`, the
+ * answer the route chose) commits what the unit holds before it is passed on. A failed D1 call still undoes
+ * everything: a unit one of whose calls failed never commits.
+ */
+export const UNIT_OF_WORK_KEEPING_REFUSALS_PATHS: ReadonlySet<string> = new Set([
+  "/two-factor/verify-totp",
+  "/two-factor/verify-otp",
+  "/two-factor/verify-backup-code",
+  "/passkey/verify-registration",
+]);
+
 /** What the wrapper needs of an endpoint: better-call calls it with a context that carries better-auth's. */
 type Endpoint = ((input: EndpointInput) => Promise<unknown>) & { path?: string };
 interface EndpointInput {
@@ -41,22 +54,23 @@ interface EndpointInput {
 
 /**
  * `endpoint` run in one unit of work. A redirect is how some endpoints answer success (`/verify-email` with a
- * `callbackURL`): it commits the unit before it is thrown on; any other error discards it.
+ * `callbackURL`): it commits the unit before it is thrown on, as does any `APIError` when `keepRefusals`;
+ * any other error discards it.
  */
-function inUnitOfWork<E>(endpoint: E): E {
+function inUnitOfWork<E>(endpoint: E, keepRefusals = false): E {
   const run = endpoint as unknown as Endpoint;
   const wrapped = async (input: EndpointInput) => {
-    let redirect: unknown;
+    let answer: unknown;
     const result = await runWithTransaction(input.context.adapter, async () => {
       try {
         return await run(input);
       } catch (error) {
-        if (!isAPIError(error) || error.statusCode !== 302) throw error;
-        redirect = error;
+        if (!isAPIError(error) || (error.statusCode !== 302 && !keepRefusals)) throw error;
+        answer = error;
         return undefined;
       }
     });
-    if (redirect !== undefined) throw redirect;
+    if (answer !== undefined) throw answer;
     return result;
   };
   // better-call reads the path, the options and the rest from the endpoint's own properties.
@@ -65,7 +79,8 @@ function inUnitOfWork<E>(endpoint: E): E {
 
 /**
  * `plugins` with every endpoint whose path is in {@link UNIT_OF_WORK_PATHS} run as one unit of work, and a
- * plugin of ours that does the same for better-auth's own `/delete-user` and `/delete-user/callback`.
+ * plugin of ours that does the same for better-auth's own `/delete-user`, `/delete-user/callback` and
+ * `/verify-email`; the endpoints in {@link UNIT_OF_WORK_KEEPING_REFUSALS_PATHS} too, keeping their refusals.
  *
  * @example
  * ```ts
@@ -78,7 +93,9 @@ export function withRequestUnits(plugins: readonly BetterAuthPlugin[]): BetterAu
     const endpoints = Object.fromEntries(
       Object.entries(plugin.endpoints).map(([key, endpoint]) => {
         const path = (endpoint as Endpoint | undefined)?.path;
-        return [key, path !== undefined && UNIT_OF_WORK_PATHS.has(path) ? inUnitOfWork(endpoint) : endpoint];
+        if (path !== undefined && UNIT_OF_WORK_PATHS.has(path)) return [key, inUnitOfWork(endpoint)];
+        if (path !== undefined && UNIT_OF_WORK_KEEPING_REFUSALS_PATHS.has(path)) return [key, inUnitOfWork(endpoint, true)];
+        return [key, endpoint];
       }),
     );
     return { ...plugin, endpoints } as BetterAuthPlugin;
@@ -86,7 +103,7 @@ export function withRequestUnits(plugins: readonly BetterAuthPlugin[]): BetterAu
   // A plugin's endpoint under the same key replaces better-auth's own in the router and in auth.api.
   const core: BetterAuthPlugin = {
     id: "auth-d1-request-units",
-    endpoints: { deleteUser: inUnitOfWork(deleteUser), deleteUserCallback: inUnitOfWork(deleteUserCallback) },
+    endpoints: { deleteUser: inUnitOfWork(deleteUser), deleteUserCallback: inUnitOfWork(deleteUserCallback), verifyEmail: inUnitOfWork(verifyEmail) },
   };
   return [core, ...wrapped];
 }

@@ -98,6 +98,8 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
   // The table of the queue's first statement when it inserts a row with its own id: what makes a commit safe
   // to send again (see commitOnce).
   let firstInsert: { table: string; id: unknown } | undefined;
+  // The first D1 call of the unit that failed: the unit then ends without committing.
+  let failure: { error: unknown } | undefined;
   // Stored rows the unit has read, by table and id: an UPDATE or DELETE of one of them by a unique key, with
   // plain values, is answered from it without a read of its own (the commit's guard checks it still matches).
   let seen = new Map<string, Map<unknown, Record<string, unknown>>>();
@@ -202,6 +204,9 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     ];
     const found = candidates.filter(matches);
     if (found.length !== 1) return undefined;
+    // A row read with some of its columns would leave the others NULL in what later reads see.
+    const every = catalog.get(write.table);
+    if (!every || every.some((column) => !(column in found[0]!))) return undefined;
     const columns = write.returning === "*" ? (catalog.get(write.table) ?? []) : (write.returning ?? []);
     if (write.returning === "*" && columns.length === 0) return undefined;
     if (columns.some((column) => !(column in found[0]!) && !write.assignments.some((a) => a.column === column))) return undefined;
@@ -230,55 +235,72 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     return outcome ?? (await flush(real(sql, params)))!;
   }
 
+  /**
+   * `call` with its failure remembered: a unit one of whose D1 calls failed never commits, even when the
+   * flow caught the error and went on (better-auth's delete hooks swallow a failed read and skip the delete:
+   * committing the rest would leave a user without an account, or two live sessions).
+   */
+  async function watched<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      failure ??= { error };
+      throw error;
+    }
+  }
+
   function statement(sql: string, params: unknown[]) {
     return {
       sql,
       params,
       bind: (...next: unknown[]) => statement(sql, next),
-      all: () => execute(sql, params),
-      run: () => execute(sql, params),
-      async first(column?: string) {
-        const row = (await execute(sql, params)).results[0];
-        if (row === undefined) return null;
-        return column === undefined ? row : row[column];
-      },
-      async raw() {
-        // Column order and duplicate names (joins) only survive D1's own raw().
-        ensureOpen();
-        if (tablesRead(sql)) {
-          const read = readOf(sql, params);
-          if (read) {
-            const values = await real(read.sql, read.params).raw();
-            const columns = selectedColumns(sql);
-            if (columns) remember(sql, { results: values.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))), success: true, meta: {} });
-            return values;
-          }
-          await flush();
-          return real(sql, params).raw();
-        }
-        const insert = insertShape(sql, params);
-        const row = insert && rebuiltRow(insert, catalog);
-        if (row && Array.isArray(insert!.returning)) {
-          await execute(sql, params);
-          return [insert!.returning.map((column) => row[column])];
-        }
-        const write = insert ? undefined : writeShape(sql, params);
-        if (write && write.where !== undefined && Array.isArray(write.returning)) {
-          const outcome = await holdWrite(write, sql, params);
-          if (outcome) return outcome.results.map((held) => (write.returning as string[]).map((column) => held[column]));
-        }
-        // A write sent at once goes out in the same batch as what is held, as execute() sends it: sending the
-        // held rows first and the write after would split the unit in two commits. Its RETURNING row comes
-        // back as an object whose keys keep the statement's column order (one table, no duplicate names).
-        const outcome = (await flush(real(sql, params)))!;
-        return outcome.results.map((row) => Object.values(row));
-      },
+      all: () => watched(() => execute(sql, params)),
+      run: () => watched(() => execute(sql, params)),
+      first: (column?: string) =>
+        watched(async () => {
+          const row = (await execute(sql, params)).results[0];
+          if (row === undefined) return null;
+          return column === undefined ? row : row[column];
+        }),
+      raw: () => watched(raw),
     };
+
+    async function raw(): Promise<unknown[][]> {
+      // Column order and duplicate names (joins) only survive D1's own raw().
+      ensureOpen();
+      if (tablesRead(sql)) {
+        const read = readOf(sql, params);
+        if (read) {
+          const values = await real(read.sql, read.params).raw();
+          const columns = selectedColumns(sql);
+          if (columns) remember(sql, { results: values.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))), success: true, meta: {} });
+          return values;
+        }
+        await flush();
+        return real(sql, params).raw();
+      }
+      const insert = insertShape(sql, params);
+      const row = insert && rebuiltRow(insert, catalog);
+      if (row && Array.isArray(insert!.returning)) {
+        await execute(sql, params);
+        return [insert!.returning.map((column) => row[column])];
+      }
+      const write = insert ? undefined : writeShape(sql, params);
+      if (write && write.where !== undefined && Array.isArray(write.returning)) {
+        const outcome = await holdWrite(write, sql, params);
+        if (outcome) return outcome.results.map((held) => (write.returning as string[]).map((column) => held[column]));
+      }
+      // A write sent at once goes out in the same batch as what is held, as execute() sends it: sending the
+      // held rows first and the write after would split the unit in two commits. Its RETURNING row comes
+      // back as an object whose keys keep the statement's column order (one table, no duplicate names).
+      const outcome = (await flush(real(sql, params)))!;
+      return outcome.results.map((row) => Object.values(row));
+    }
   }
 
   const binding: D1DatabaseBinding = {
     prepare: (sql: string) => statement(sql, []),
-    async batch(statements: unknown[]) {
+    batch: (statements: unknown[]) => watched(async () => {
       ensureOpen();
       const pending = queue;
       queue = [];
@@ -291,12 +313,12 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
         return real(sql, params ?? []);
       });
       return (await database.batch([...pending, ...list])).slice(pending.length);
-    },
-    async exec(query: string) {
+    }),
+    exec: (query: string) => watched(async () => {
       ensureOpen();
       await flush();
       return database.exec(query);
-    },
+    }),
   };
 
   return {
@@ -304,6 +326,11 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     async commit() {
       ensureOpen();
       open = false;
+      if (failure) {
+        queue = [];
+        held = new Map();
+        throw failure.error;
+      }
       const pending = queue;
       const marker = firstInsert;
       queue = [];

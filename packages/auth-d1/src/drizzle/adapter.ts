@@ -4,7 +4,9 @@
  * @module
  */
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { is } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { inUnitOfWork } from "../d1/commit.js";
 import { retryingReads } from "../d1/retry.js";
 import type { D1DatabaseBinding } from "../env.js";
@@ -30,9 +32,16 @@ export function drizzleD1Adapter(database: D1DatabaseBinding, tables: Record<str
   const d1 = retryingReads(database);
   // drizzle-orm types the binding as workers-types' D1Database; ours is the structural subset it uses.
   const db = drizzle(d1 as Parameters<typeof drizzle>[0], { schema: tables });
+  // The unit of work rebuilds returned rows and trusts rows it read only with every column of their table.
+  const catalog = new Map<string, string[]>();
+  for (const table of Object.values(tables)) {
+    if (!is(table, SQLiteTable)) continue;
+    const config = getTableConfig(table);
+    catalog.set(config.name.toLowerCase(), config.columns.map((column) => column.name));
+  }
   // better-auth's adapter calls `db.transaction(callback)` for each flow it wraps; drizzle's would send BEGIN.
   const transaction = (callback: (tx: typeof db) => Promise<unknown>) =>
-    inUnitOfWork(d1, new Map(), (binding) => callback(drizzle(binding as Parameters<typeof drizzle>[0], { schema: tables })));
+    inUnitOfWork(d1, catalog, (binding) => callback(drizzle(binding as Parameters<typeof drizzle>[0], { schema: tables })));
   Object.assign(db, { transaction });
   return drizzleAdapter(db, { provider: "sqlite", schema: tables, transaction: true });
 }
