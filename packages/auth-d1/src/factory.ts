@@ -8,6 +8,7 @@ import { betterAuth } from "better-auth/minimal";
 import { readAuthEnv, type D1DatabaseBinding } from "./env.js";
 import { memoizeByEnv } from "./memo.js";
 import { buildBetterAuthOptions, type AuthD1Options } from "./options.js";
+import { withGenerateHint } from "./schema-hint.js";
 
 /** The better-auth `database` option an entry builds on the checked D1 binding. */
 export type DatabaseAdapter = NonNullable<BetterAuthOptions["database"]>;
@@ -39,6 +40,6 @@ export function authFactory<O extends AuthD1Options>(entry: AuthEntry<O>): (env:
     const database = entry.adapter(resolved.database, opts);
     const shared = { ...opts } as Record<string, unknown>;
     for (const key of entry.entryOptions ?? []) delete shared[key as string];
-    return betterAuth(buildBetterAuthOptions(resolved, database, shared as AuthD1Options));
+    return withGenerateHint(betterAuth(buildBetterAuthOptions(resolved, database, shared as AuthD1Options)));
   });
 }

@@ -35,6 +35,34 @@ beforeAll(async () => {
   await applyD1Migrations(env.PLUGINS_DB, [...env.TEST_MIGRATIONS, ...env.TEST_PLUGIN_MIGRATIONS]);
 });
 
+describe("when the database lags the options", () => {
+  // env.DB has the shipped migrations only: none of the generated columns and tables.
+  const laggingEnv = { ...env };
+
+  it("the Kysely entry's schema check names auth-d1 generate and the missing tables and columns, on every request too", async () => {
+    const auth = createKyselyAuth(laggingEnv, options);
+    const context = await auth.$context;
+    const failure = await Promise.resolve(context.checkSchema?.()).catch((error: unknown) => error as Error & { code?: string });
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure!.message).toMatch(/^\[auth-d1\] The database lacks what these options need\./);
+    expect(failure!.message).toContain("Missing tables: wallet_address, device_code");
+    expect(failure!.message).toContain("user.username");
+    expect(failure!.message).toContain("Run `npx auth-d1 generate --config <your options module>`");
+    expect(failure!.code).toBe("SCHEMA_MISMATCH");
+    // The handler rejects with it: workerd logs the message and answers 500.
+    await expect(new TestClient(auth).post("/sign-in/anonymous", {})).rejects.toThrow(/auth-d1 generate/);
+  });
+
+  it("the Drizzle entry without the generated tables names --drizzle and the missing columns", async () => {
+    const auth = createDrizzleAuth(laggingEnv, options);
+    const context = await auth.$context;
+    const failure = await Promise.resolve(context.checkSchema?.()).catch((error: unknown) => error as Error);
+    expect(failure!.message).toMatch(/^\[auth-d1\] The Drizzle tables passed as `schema` lack what these options need\./);
+    expect(failure!.message).toContain("user.displayUsername");
+    expect(failure!.message).toContain("--drizzle <file>");
+  });
+});
+
 const directions = [
   { write: "drizzle", read: "kysely" },
   { write: "kysely", read: "drizzle" },

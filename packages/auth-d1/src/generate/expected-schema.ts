@@ -6,6 +6,7 @@
  */
 import type { BetterAuthOptions } from "better-auth";
 import { getAuthTables } from "better-auth/db";
+import { snakeCase } from "./snake-case.js";
 
 /** One column as our migrations create it. */
 export interface ColumnSpec {
@@ -35,27 +36,6 @@ export interface TableSpec {
   columns: ColumnSpec[];
   /** Composite indexes better-auth declares on the table. */
   indexes: Array<{ columns: string[]; unique: boolean }>;
-}
-
-/**
- * snake_case the way Kysely's `CamelCasePlugin` (and so our `FieldCasePlugin`) writes identifiers:
- * `emailVerified` -> `email_verified`, `credentialID` -> `credential_id`, `custom_field` unchanged.
- *
- * @example
- * ```ts
- * snakeCase("walletAddress"); // "wallet_address"
- * ```
- */
-export function snakeCase(name: string): string {
-  let out = name.slice(0, 1).toLowerCase();
-  for (let i = 1; i < name.length; i++) {
-    const char = name[i]!;
-    const isUpper = char !== char.toLowerCase();
-    const previous = name[i - 1]!;
-    const previousUpper = previous !== previous.toLowerCase();
-    out += isUpper && !previousUpper ? `_${char.toLowerCase()}` : char.toLowerCase();
-  }
-  return out;
 }
 
 /**
