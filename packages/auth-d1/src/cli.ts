@@ -36,16 +36,20 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function runGenerate(args: string[]): Promise<number> {
-  let values: { config?: string; out?: string; drizzle?: string; check?: boolean };
+  let values: { config?: string; out?: string; drizzle?: string; check?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { config: { type: "string" }, out: { type: "string" }, drizzle: { type: "string" }, check: { type: "boolean" } },
+      options: { config: { type: "string" }, out: { type: "string" }, drizzle: { type: "string" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } },
       strict: true,
     }));
   } catch (error) {
     console.error(`[auth-d1] ${(error as Error).message}\n\n${USAGE}`);
     return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
   quietExperimentalWarnings();
   // Loaded on demand: `auth-d1 migrations` needs none of better-auth.
