@@ -18,6 +18,7 @@ import { ensureBuilt, PACKAGE_ROOT } from "./fixtures/built-package.js";
 
 const CLI = join(PACKAGE_ROOT, "dist", "cli.js");
 const FIXTURE = join(PACKAGE_ROOT, "test", "fixtures", "plugins");
+const DOCS_SCRIPTS = join(PACKAGE_ROOT, "..", "..", "docs", "scripts");
 const ac = createAccessControl(defaultStatements);
 /** Every preset with every table it can add: what the shipped migrations are for. */
 const allPresets = {
@@ -160,6 +161,19 @@ describe("auth-d1 generate (dist/cli.js)", () => {
     expect(unsafe.status).toBe(1);
     expect(unsafe.stderr).toContain("cannot be brought up to these options by adding tables and columns; nothing was written:");
     expect(unsafe.stderr).toContain("user.tenantId is required");
+  });
+
+  it("wrote docs/scripts/auth-schema.ts, docs/plugins.md's Drizzle module, for docs/scripts/auth.config.ts", async () => {
+    // Inside the package, so the config's imports resolve as they do in a user's project.
+    const cwd = await mkdtemp(join(PACKAGE_ROOT, ".generate-"));
+    temporaryDirs.push(cwd);
+    await copyFile(join(DOCS_SCRIPTS, "auth.config.ts"), join(cwd, "auth.config.ts"));
+    await copyMigrations(join(cwd, "migrations"));
+    const result = runCLI(["--drizzle", "auth-schema.ts"], cwd);
+    expect(result.status, result.stderr).toBe(0);
+    expect(await readFile(join(cwd, "auth-schema.ts"), "utf8"), "regenerate docs/scripts/auth-schema.ts with auth-d1 generate --drizzle").toBe(
+      await readFile(join(DOCS_SCRIPTS, "auth-schema.ts"), "utf8"),
+    );
   });
 
   it("rejects an unknown flag with the usage", () => {
