@@ -7,6 +7,8 @@ import { defineConfig } from "vitest/config";
 // the CLI, which need a file system.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(join(import.meta.dirname, "migrations"));
+  // What `auth-d1 generate` wrote for test/fixtures/plugins/auth.config.ts, applied after the shipped ones.
+  const pluginMigrations = await readD1Migrations(join(import.meta.dirname, "test", "fixtures", "plugins", "migrations"));
   return {
     test: {
       projects: [
@@ -21,9 +23,11 @@ export default defineConfig(async () => {
                 // DB and AUTH_DB carry the shipped migrations (AUTH_DB for the `binding` option); the conformance
                 // suites rebuild their own tables in the next two; EMPTY_DB stays empty, for tests of what
                 // happens without the migrations.
-                d1Databases: ["DB", "AUTH_DB", "CONFORMANCE_DRIZZLE_DB", "CONFORMANCE_KYSELY_DB", "EMPTY_DB"],
+                // PLUGINS_DB gets the shipped migrations and the generated one, in test/generate-plugins.test.ts.
+                d1Databases: ["DB", "AUTH_DB", "CONFORMANCE_DRIZZLE_DB", "CONFORMANCE_KYSELY_DB", "EMPTY_DB", "PLUGINS_DB"],
                 bindings: {
                   TEST_MIGRATIONS: migrations,
+                  TEST_PLUGIN_MIGRATIONS: pluginMigrations,
                   BETTER_AUTH_SECRET: "test-secret-that-is-long-enough-0123456789",
                   BETTER_AUTH_URL: "http://localhost:8787",
                 },

@@ -8,6 +8,9 @@ import { join } from "node:path";
 
 const MARKER = "auth-d1";
 
+/** The migrations this package ships: dist/*.js and src/*.ts both sit one level below the package root. */
+export const SHIPPED_MIGRATIONS_DIR = join(import.meta.dirname, "..", "migrations");
+
 /**
  * Copies each shipped migration that `dir` lacks as `NNNN_auth-d1_<name>.sql`, numbered after the highest
  * number already in `dir`, and returns the new file names. A migration counts as present when a file in
@@ -19,8 +22,7 @@ const MARKER = "auth-d1";
  * ```
  */
 export async function copyMigrations(dir: string): Promise<string[]> {
-  // dist/*.js and src/*.ts both sit one level below the package root.
-  const source = join(import.meta.dirname, "..", "migrations");
+  const source = SHIPPED_MIGRATIONS_DIR;
   const shipped = (await readdir(source)).filter((file) => file.endsWith(".sql")).sort();
   await mkdir(dir, { recursive: true });
   const existing = (await readdir(dir)).filter((file) => file.endsWith(".sql"));

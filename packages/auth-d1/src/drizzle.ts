@@ -6,9 +6,11 @@
  */
 import type { Auth } from "better-auth";
 import { drizzleD1Adapter } from "./drizzle/adapter.js";
+import { checkDrizzleTables } from "./drizzle/check-tables.js";
 import type { AuthD1Env } from "./env.js";
 import { authFactory } from "./factory.js";
 import type { AuthD1Options, ResolvedBetterAuthOptions } from "./options.js";
+import { authSchema } from "./schema.js";
 
 export type { AuthD1Env } from "./env.js";
 export type { AuthD1Options } from "./options.js";
@@ -35,6 +37,7 @@ export interface DrizzleAuthD1Options extends AuthD1Options {
 const build = authFactory<DrizzleAuthD1Options>({
   adapter: (database, options) => drizzleD1Adapter(database, options.schema),
   entryOptions: ["schema"],
+  verify: (betterAuthOptions, options) => checkDrizzleTables(options.schema ?? authSchema, betterAuthOptions),
 });
 
 /**

@@ -8,6 +8,7 @@ import { betterAuth } from "better-auth/minimal";
 import { readAuthEnv, type D1DatabaseBinding } from "./env.js";
 import { memoizeByEnv } from "./memo.js";
 import { buildBetterAuthOptions, type AuthD1Options } from "./options.js";
+import { withGenerateHint } from "./schema-hint.js";
 
 /** The better-auth `database` option an entry builds on the checked D1 binding. */
 export type DatabaseAdapter = NonNullable<BetterAuthOptions["database"]>;
@@ -18,6 +19,8 @@ export interface AuthEntry<O extends AuthD1Options> {
   adapter(database: D1DatabaseBinding, options: O): DatabaseAdapter;
   /** Option keys that belong to this entry, e.g. the drizzle entry's `schema`. */
   entryOptions?: readonly (keyof O)[];
+  /** Checks the built better-auth options against the entry's own options; throws an `AuthD1Error` at start-up. */
+  verify?(options: BetterAuthOptions, own: O): void;
 }
 
 /**
@@ -39,6 +42,8 @@ export function authFactory<O extends AuthD1Options>(entry: AuthEntry<O>): (env:
     const database = entry.adapter(resolved.database, opts);
     const shared = { ...opts } as Record<string, unknown>;
     for (const key of entry.entryOptions ?? []) delete shared[key as string];
-    return betterAuth(buildBetterAuthOptions(resolved, database, shared as AuthD1Options));
+    const built = buildBetterAuthOptions(resolved, database, shared as AuthD1Options);
+    entry.verify?.(built, opts);
+    return withGenerateHint(betterAuth(built));
   });
 }

@@ -9,9 +9,12 @@ declare global {
       CONFORMANCE_DRIZZLE_DB: D1Database;
       CONFORMANCE_KYSELY_DB: D1Database;
       EMPTY_DB: D1Database;
+      /** The shipped migrations plus the one `auth-d1 generate` wrote for test/fixtures/plugins. */
+      PLUGINS_DB: D1Database;
       BETTER_AUTH_SECRET: string;
       BETTER_AUTH_URL: string;
       TEST_MIGRATIONS: D1Migration[];
+      TEST_PLUGIN_MIGRATIONS: D1Migration[];
     }
   }
 }
