@@ -4,24 +4,39 @@
  * the unit of work covers them (issue 9).
  */
 import { env } from "cloudflare:test";
+import { TOTP, URI } from "otpauth";
 import { describe, expect, it } from "vitest";
 import type { AuthEmail } from "../src/mail.js";
 import type { AuthD1Options } from "../src/options.js";
+import * as presets from "../src/presets/index.js";
+import { passkey } from "../src/presets/passkey.js";
 import {
   anotherDevice,
   atEveryFault,
+  callerKeepsASession,
+  challengeSpentIffPasskeyStored,
   factories,
   faultTestOptions,
   faultyD1,
+  invitationAcceptedIffMember,
   lastMailTo,
   noRowsOfMissingUsers,
+  organizationHasOwner,
+  organizationRows,
   passwordHash,
   pathOf,
   PASSWORD,
+  rows,
   sessionTokens,
+  sharedOrganization,
   signedUp,
+  SoftAuthenticator,
   storedResetTokens,
+  teamMembershipFollowsMembership,
+  teamSeatsMatchMembers,
   TestClient,
+  twoFactorFlagIffVerifiedRow,
+  uniqueEmail,
   userHasCredentialAccount,
   userState,
   type AdapterName,
@@ -106,6 +121,160 @@ describe.each(names)("%s: account flows with a fault at every D1 call (pending)"
         return { ...user, sessions: await sessionTokens(user.userId) };
       },
       request: ({ client }) => client.post("/delete-user", { password: PASSWORD }),
+      async outcome(state) {
+        await noRowsOfMissingUsers(state.userId);
+        await userHasCredentialAccount(state.userId);
+        const exists = (await userState(state.userId)) !== undefined;
+        if (exists) expect(await sessionTokens(state.userId), "invariant keptUserKeepsEverySession").toEqual(state.sessions);
+        return exists ? "undone" : "done";
+      },
+    });
+  });
+});
+
+describe.each(names)("%s: organization flows with a fault at every D1 call (pending)", { timeout: 120_000 }, (name) => {
+  const options: AuthD1Options = { ...faultTestOptions, plugins: [presets.organization({ teams: { enabled: true } })] };
+  const faulty = faultyD1(env.DB);
+  const faultEnv = { ...env, DB: faulty.binding };
+  const auth = () => factories[name](faultEnv, options);
+  const org = sharedOrganization(auth, `${name}-ffpend`);
+
+  it("organization create: an organization only with its owner member and default team", async () => {
+    // A new owner each time: the route reads each organization its creator already has.
+    await atEveryFault(faulty, {
+      prepare: async (label) => ({ owner: await signedUp(auth(), `${name}-ffpend-create-${label}`), slug: `${name}-fforg-${label}-${crypto.randomUUID().slice(0, 8)}` }),
+      request: ({ owner, slug }) => owner.client.post("/organization/create", { name: "Created", slug }),
+      async outcome({ owner, slug }) {
+        const [organization] = await rows<{ id: string }>("SELECT id FROM organization WHERE slug = ?", slug);
+        if (!organization) return "undone";
+        await organizationHasOwner(organization.id, owner.userId);
+        await teamSeatsMatchMembers(organization.id);
+        return "done";
+      },
+    });
+  });
+
+  it("invitation accept: accepted iff a member (and in the invited team)", async () => {
+    await atEveryFault(faulty, {
+      prepare: (label) => org.invited(`accept-${label}`),
+      request: ({ client, invitationId }) => client.post("/organization/accept-invitation", { invitationId }),
+      async outcome(state) {
+        const member = await invitationAcceptedIffMember(state.invitationId, state.organizationId, state.userId);
+        await teamSeatsMatchMembers(state.organizationId);
+        return member ? "done" : "undone";
+      },
+    });
+  });
+
+
+  it("organization delete: every row of the organization, or none", async () => {
+    await atEveryFault(faulty, {
+      async prepare(label) {
+        // A new owner each time: the route reads each organization its owner has.
+        const { client: owner } = await signedUp(auth(), `${name}-ffpend-del-${label}`);
+        const created = await owner.post("/organization/create", { name: "Doomed", slug: `${name}-fforg-del-${label}-${crypto.randomUUID().slice(0, 8)}` });
+        expect(created.status).toBe(200);
+        const organizationId = created.body.id as string;
+        expect((await owner.post("/organization/create-team", { name: "Second", organizationId })).status).toBe(200);
+        expect((await owner.post("/organization/invite-member", { email: uniqueEmail(`${name}-fforg-del`), role: "member", organizationId })).status).toBe(200);
+        return { owner, organizationId, before: await organizationRows(organizationId) };
+      },
+      request: ({ owner, organizationId }) => owner.post("/organization/delete", { organizationId }),
+      async outcome({ organizationId, before }) {
+        const now = await organizationRows(organizationId);
+        if (now.organization.length === 0) {
+          expect(now, "invariant organizationDeletedWhole: rows of a deleted organization remain").toEqual({ organization: [], member: [], invitation: [], team: [], teamMember: [], organizationRole: [] });
+          return "done";
+        }
+        expect(now, "invariant keptOrganizationUntouched: an organization that is kept lost rows").toEqual(before);
+        return "undone";
+      },
+    });
+  });
+
+
+  it("member removal: the membership with its team seats, or nothing", async () => {
+    await atEveryFault(faulty, {
+      async prepare(label) {
+        const user = await org.invited(`remove-${label}`);
+        const accepted = await user.client.post("/organization/accept-invitation", { invitationId: user.invitationId });
+        expect(accepted.status).toBe(200);
+        return { ...user, memberId: accepted.body.member.id as string };
+      },
+      request: async ({ memberId, organizationId }) => (await org.owned()).owner.client.post("/organization/remove-member", { memberIdOrEmail: memberId, organizationId }),
+      async outcome(state) {
+        const member = await teamMembershipFollowsMembership(state.organizationId, state.userId);
+        await teamSeatsMatchMembers(state.organizationId);
+        return member ? "undone" : "done";
+      },
+    });
+  });
+});
+
+describe.each(names)("%s: plugin flows with a fault at every D1 call (pending)", { timeout: 120_000 }, (name) => {
+  const options: AuthD1Options = { ...faultTestOptions, sendEmail: () => {}, plugins: [presets.twoFactor(), presets.admin(), passkey()] };
+  const faulty = faultyD1(env.DB);
+  const faultEnv = { ...env, DB: faulty.binding };
+  const auth = () => factories[name](faultEnv, options);
+  const signUp = (label: string) => signedUp(auth(), `${name}-ffpend-${label}`);
+
+  it("two-factor verify-totp (confirms enabling): the flag with a verified secret and a rotated session, or nothing", async () => {
+    await atEveryFault(faulty, {
+      async prepare(label) {
+        const user = await signUp(`totp-${label}`);
+        const enabled = await user.client.post("/two-factor/enable", { password: PASSWORD });
+        expect(enabled.status).toBe(200);
+        return { ...user, totp: URI.parse(enabled.body.totpURI) as TOTP };
+      },
+      request: ({ client, totp }) => client.post("/two-factor/verify-totp", { code: totp.generate() }),
+      async outcome(state) {
+        const enabled = await twoFactorFlagIffVerifiedRow(state.userId);
+        await callerKeepsASession(state.client);
+        expect(await sessionTokens(state.userId), "invariant sessionRotatedWhole: old and new session").toHaveLength(1);
+        return enabled ? "done" : "undone";
+      },
+    });
+  });
+
+
+  it("two-factor enable by mailed code: the flag with a rotated session, or nothing", async () => {
+    await atEveryFault(faulty, {
+      prepare: (label) => signUp(`otp-${label}`),
+      request: ({ client }) => client.post("/two-factor/enable", { password: PASSWORD, method: "otp" }),
+      async outcome(state) {
+        const enabled = (await rows<{ two_factor_enabled: number }>("SELECT two_factor_enabled FROM user WHERE id = ?", state.userId))[0]!.two_factor_enabled === 1;
+        await callerKeepsASession(state.client);
+        expect(await sessionTokens(state.userId), "invariant sessionRotatedWhole: old and new session").toHaveLength(1);
+        return enabled ? "done" : "undone";
+      },
+    });
+  });
+
+  it("passkey registration: the passkey stored iff its challenge is spent", async () => {
+    await atEveryFault(faulty, {
+      async prepare(label) {
+        const user = await signUp(`passkey-${label}`);
+        const options = await user.client.get("/passkey/generate-register-options");
+        expect(options.status).toBe(200);
+        const authenticator = await SoftAuthenticator.create();
+        return { ...user, challenge: options.body.challenge as string, response: await authenticator.register(options.body) };
+      },
+      request: ({ client, response }) => client.post("/passkey/verify-registration", { response, name: "Phone" }),
+      outcome: (state) => challengeSpentIffPasskeyStored(state.userId, state.challenge).then((stored) => (stored ? "done" : "undone")),
+    });
+  });
+
+
+  it("admin remove-user: the user with every session and account, or nothing", async () => {
+    const admin = await signUp("admin");
+    await env.DB.prepare("UPDATE user SET role = 'admin' WHERE id = ?").bind(admin.userId).run();
+    await atEveryFault(faulty, {
+      async prepare(label) {
+        const user = await signUp(`removed-${label}`);
+        await anotherDevice(user.userId);
+        return { ...user, sessions: await sessionTokens(user.userId) };
+      },
+      request: ({ userId }) => admin.client.post("/admin/remove-user", { userId }),
       async outcome(state) {
         await noRowsOfMissingUsers(state.userId);
         await userHasCredentialAccount(state.userId);

@@ -13,3 +13,4 @@ export * from "./faulty-d1.js";
 export * from "./organization.js";
 export * from "./users.js";
 export * from "./fault-flows.js";
+export * from "./invariants.js";
