@@ -1,7 +1,18 @@
 /**
  * Flows that break today under a fault at some D1 call: each runs with a fault at every call, on both adapters,
- * as in flow-faults-account.test.ts, and states the invariant that fails. They move to their area's file once
- * the unit of work covers them (issue 9).
+ * as the passing ones do in flow-faults-{account,organization,plugins}.test.ts, and the runner lists every k
+ * whose invariant fails. They move to their area's file once the unit of work covers them (issue 9). Measured
+ * on 2026-12-01 against the unit of work that flushes each UPDATE/DELETE with what it holds, on both adapters:
+ * - reset-password: a fault after the token's consuming DELETE spends the token, password unchanged;
+ * - change-password revoking others: a fault at the password UPDATE leaves the other sessions revoked;
+ * - verify-email link: a fault at the session insert leaves the address verified, nobody signed in;
+ * - delete-user, admin remove-user: sessions or the credential account go before the user row (one answers 200);
+ * - organization create: an organization without its owner member, or without the owner in its default team;
+ * - invitation accept: the team seat lands without the membership;
+ * - organization delete: members deleted, organization kept;
+ * - member removal: membership gone, team seat and count kept;
+ * - two-factor verify-totp, enable by mailed code: flag without verified secret, or two live sessions (one 200);
+ * - passkey registration: the challenge spent, no passkey stored.
  */
 import { env } from "cloudflare:test";
 import { TOTP, URI } from "otpauth";
