@@ -6,6 +6,7 @@
 import type { BetterAuthOptions } from "better-auth";
 import type { ResolvedAuthEnv } from "./env.js";
 import { failedCommit } from "./d1/failed-commit.js";
+import { withRequestUnits } from "./d1/request-units.js";
 import { AuthD1Error } from "./errors.js";
 import { inputGuard, type InputLimits } from "./guard.js";
 import { linkEmail, type SendEmail } from "./mail.js";
@@ -108,7 +109,7 @@ export function buildBetterAuthOptions(
     sendEmail,
     adminUserIds: resolved.adminUserIds,
   });
-  return { ...merged, trustedOrigins, plugins: [inputGuard(limits), failedCommit(), ...plugins] };
+  return { ...merged, trustedOrigins, plugins: [inputGuard(limits), failedCommit(), ...withRequestUnits(plugins)] };
 }
 
 /** The origins of the URLs that parse; patterns such as `https://*.example.com` are left out. */

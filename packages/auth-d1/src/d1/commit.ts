@@ -7,7 +7,8 @@
 import { APIError, isAPIError } from "better-auth/api";
 import { FAILED_COMMIT_HEADER } from "./failed-commit.js";
 import type { D1DatabaseBinding } from "../env.js";
-import { openUnitOfWork, type ColumnCatalog, type UnitOfWork } from "./unit-of-work.js";
+import { AUTH_D1_REQUEST_ERROR_CODES } from "../errors.js";
+import { isWriteConflict, openUnitOfWork, type ColumnCatalog, type UnitOfWork } from "./unit-of-work.js";
 
 /**
  * Runs `callback` on a unit's binding, then commits the unit in one batch. If the callback throws, nothing it
@@ -65,6 +66,14 @@ function commitError(error: unknown): unknown {
     return error;
   }
   const message = error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? "")}` : String(error);
+  if (isWriteConflict(error)) {
+    // A held write's guard: another request consumed the token, took the seat or changed the row first.
+    return new APIError(
+      "CONFLICT",
+      { code: "WRITE_CONFLICT", message: AUTH_D1_REQUEST_ERROR_CODES.WRITE_CONFLICT },
+      { [FAILED_COMMIT_HEADER]: "1" },
+    );
+  }
   if (/UNIQUE constraint failed: user\.email/i.test(message)) {
     // The header tells failedCommit() to drop the cookies of the session this commit never wrote.
     return new APIError(

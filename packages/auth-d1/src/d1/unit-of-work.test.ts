@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { countingD1 } from "../../test/support/counting-d1.js";
-import { openUnitOfWork } from "./unit-of-work.js";
+import { isWriteConflict, openUnitOfWork } from "./unit-of-work.js";
 
 const countUsers = async (email: string) =>
   (await env.DB.prepare("SELECT count(*) AS n FROM user WHERE email = ?").bind(email).first<{ n: number }>("n"))!;
@@ -36,15 +36,51 @@ describe("openUnitOfWork on D1", () => {
     await expect(insertUser(unit.binding, crypto.randomUUID(), email)).rejects.toThrow("[auth-d1]");
   });
 
-  it("sends an UPDATE at once, together with what it holds", async () => {
+  it("holds an UPDATE: answers it from a read, shows the change to later reads, writes nothing before the commit", async () => {
     const id = crypto.randomUUID();
     const email = `${id}@example.com`;
     const unit = openUnitOfWork(env.DB);
     await insertUser(unit.binding, id, email);
-    await (unit.binding.prepare('update "user" set "name" = ? where "id" = ?') as D1PreparedStatement).bind("Renamed", id).run();
-    expect(await env.DB.prepare("SELECT name FROM user WHERE id = ?").bind(id).first("name")).toBe("Renamed");
+    const updated = await (unit.binding.prepare('update "user" set "name" = ? where "id" = ?') as D1PreparedStatement).bind("Renamed", id).run();
+    expect(updated.meta.changes).toBe(1);
+    const inside = await (unit.binding.prepare('select "name" from "user" where "id" = ?') as D1PreparedStatement).bind(id).first("name");
+    expect(inside).toBe("Renamed");
+    expect(await countUsers(email)).toBe(0);
     unit.discard();
-    expect(await countUsers(email)).toBe(1); // the flush committed: atomicity ends at an UPDATE
+    expect(await countUsers(email)).toBe(0);
+  });
+
+  it("holds a DELETE of a stored row: later reads no longer see it, the commit deletes it, a discard keeps it", async () => {
+    const id = crypto.randomUUID();
+    const email = `${id}@example.com`;
+    await insertUser(env.DB, id, email);
+    const remove = (binding: { prepare(sql: string): unknown }) => (binding.prepare('delete from "user" where "user"."id" = ?') as D1PreparedStatement).bind(id).run();
+    const discarded = openUnitOfWork(env.DB);
+    expect((await remove(discarded.binding)).meta.changes).toBe(1);
+    expect(await (discarded.binding.prepare('select count(*) as n from "user" where "email" = ?') as D1PreparedStatement).bind(email).first("n")).toBe(0);
+    discarded.discard();
+    expect(await countUsers(email)).toBe(1);
+    const committed = openUnitOfWork(env.DB);
+    await remove(committed.binding);
+    expect(await countUsers(email)).toBe(1);
+    await committed.commit();
+    expect(await countUsers(email)).toBe(0);
+  });
+
+  it("refuses the whole commit when a held write it answered with rows no longer finds them: another request got there first", async () => {
+    const id = crypto.randomUUID();
+    const email = `${id}@example.com`;
+    await insertUser(env.DB, id, email);
+    const unit = openUnitOfWork(env.DB);
+    const other = crypto.randomUUID();
+    await insertUser(unit.binding, other, `${other}@example.com`);
+    const consumed = await (unit.binding.prepare('delete from "user" where "user"."id" = ? returning "id"') as D1PreparedStatement).bind(id).raw();
+    expect(consumed).toEqual([[id]]);
+    // Another request deletes the row between the unit's read and its commit.
+    await env.DB.prepare("DELETE FROM user WHERE id = ?").bind(id).run();
+    const error = await unit.commit().catch((e: unknown) => e);
+    expect(isWriteConflict(error)).toBe(true);
+    expect(await countUsers(`${other}@example.com`)).toBe(0);
   });
 
   it("writes nothing of the batch when a held insert breaks a constraint at commit", async () => {
@@ -57,17 +93,34 @@ describe("openUnitOfWork on D1", () => {
     expect(await countUsers(email)).toBe(0);
   });
 
-  it("sends an UPDATE ... RETURNING read through raw() in one batch with what it holds, and answers it as rows of values", async () => {
+  it("holds an UPDATE ... RETURNING of a row it holds, read through raw(): no read, rows of values in the statement's order, one batch at the commit", async () => {
     const id = crypto.randomUUID();
     const email = `${id}@example.com`;
     const counted = countingD1(env.DB);
     const unit = openUnitOfWork(counted.binding);
     await insertUser(unit.binding, id, email);
-    const renamed = await (unit.binding.prepare('update "user" set "name" = ? where "id" = ? returning "id", "name"') as D1PreparedStatement).bind("Renamed", id).raw();
-    expect(renamed).toEqual([[id, "Renamed"]]);
-    // The held insert and the update went out together: one round trip, one commit.
-    expect(counted.roundTrips).toEqual(["batch of 2"]);
+    const renamed = await (unit.binding.prepare('update "user" set "name" = ? where "id" = ? returning "name", "id"') as D1PreparedStatement).bind("Renamed", id).raw();
+    expect(renamed).toEqual([["Renamed", id]]);
+    expect(counted.roundTrips).toHaveLength(0); // the row is the unit's own: nothing to read
     await unit.commit();
+    expect(counted.roundTrips.at(-1)).toBe("batch of 3"); // the insert, the update and its guard
     expect(await env.DB.prepare("SELECT name FROM user WHERE id = ?").bind(id).first("name")).toBe("Renamed");
+  });
+
+  it("answers an UPDATE by a unique key of a stored row it has read from that row, and reads when it has not", async () => {
+    const id = crypto.randomUUID();
+    const email = `${id}@example.com`;
+    await insertUser(env.DB, id, email);
+    const counted = countingD1(env.DB);
+    const unit = openUnitOfWork(counted.binding);
+    const rename = (name: string) =>
+      (unit.binding.prepare('update "user" set "name" = ? where "user"."email" = ? returning "id", "name"') as D1PreparedStatement).bind(name, email).raw();
+    expect(await rename("First")).toEqual([[id, "First"]]);
+    expect(counted.roundTrips).toHaveLength(1); // not read before: the unit reads it
+    await (unit.binding.prepare('select "id", "name", "email" from "user" where "id" = ?') as D1PreparedStatement).bind(id).raw();
+    expect(await rename("Second")).toEqual([[id, "Second"]]);
+    expect(counted.roundTrips).toHaveLength(2); // the select; the second update is answered from the unit
+    await unit.commit();
+    expect(await env.DB.prepare("SELECT name FROM user WHERE id = ?").bind(id).first("name")).toBe("Second");
   });
 });

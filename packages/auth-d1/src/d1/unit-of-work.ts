@@ -5,7 +5,8 @@
  * @module
  */
 import type { D1DatabaseBinding } from "../env.js";
-import { insertShape, tablesRead, type InsertShape } from "./statement-shape.js";
+import { isTransientD1Error } from "./retry.js";
+import { insertShape, selectedColumns, storedValue, tablesRead, writeShape, type InsertShape, type WriteShape } from "./statement-shape.js";
 
 /** The columns of each table, for rebuilding the row of an `INSERT ... RETURNING *` (Kysely's form). */
 export type ColumnCatalog = ReadonlyMap<string, readonly string[]>;
@@ -27,6 +28,42 @@ interface RealStatement {
   raw(): Promise<unknown[][]>;
   first(column?: string): Promise<unknown>;
 }
+
+/** What the unit holds for one table: its new and changed rows, and the stored rows they shadow. */
+interface HeldTable {
+  /** Rows the unit inserted or changed, as they will be once it commits. */
+  rows: Map<string, unknown>[];
+  /** Ids of stored rows the unit changed or deleted: reads see `rows` in their place, or nothing. */
+  hidden: Set<unknown>;
+}
+
+/**
+ * Sent after a held write whose rows the flow was given (it has RETURNING): the batch fails (`json()` of a
+ * string that is not JSON) unless the write changed exactly as many rows as it was answered with. Another
+ * request that consumed the token, took the seat or deleted the row first so undoes the whole unit.
+ */
+const GUARD = "SELECT json(CASE WHEN changes() = ? THEN '0' ELSE 'auth-d1 write conflict' END)";
+
+/** Whether `error` is a held write's guard refusing the commit: another request changed its rows first. */
+export function isWriteConflict(error: unknown): boolean {
+  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
+  return /malformed JSON/i.test(`${String(error)} ${cause === undefined ? "" : String(cause)}`);
+}
+
+/**
+ * Columns that identify at most one row, besides `id`: the unique columns of this package's schema. A write
+ * whose WHERE names one of them can be answered from a row the unit has already read.
+ */
+const UNIQUE_COLUMNS: ReadonlyMap<string, readonly string[]> = new Map([
+  ["user", ["email"]],
+  ["session", ["token"]],
+  ["organization", ["slug"]],
+  ["rate_limit", ["key"]],
+  ["team_member", ["membership_key"]],
+]);
+
+/** A prefix no column of ours has, for the new values an UPDATE's read computes. */
+const NEW_VALUE = "__auth_d1_new_";
 
 interface D1Outcome {
   results: Record<string, unknown>[];
@@ -56,8 +93,14 @@ interface D1Outcome {
 export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatalog = new Map()): UnitOfWork {
   let queue: unknown[] = [];
   // The rows held for each table, so reads inside the unit see them.
-  let held = new Map<string, Map<string, unknown>[]>();
+  let held = new Map<string, HeldTable>();
   let open = true;
+  // The table of the queue's first statement when it inserts a row with its own id: what makes a commit safe
+  // to send again (see commitOnce).
+  let firstInsert: { table: string; id: unknown } | undefined;
+  // Stored rows the unit has read, by table and id: an UPDATE or DELETE of one of them by a unique key, with
+  // plain values, is answered from it without a read of its own (the commit's guard checks it still matches).
+  let seen = new Map<string, Map<unknown, Record<string, unknown>>>();
 
   const real = (sql: string, params: unknown[]): RealStatement => (database.prepare(sql) as RealStatement).bind(...params);
 
@@ -70,6 +113,8 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     const pending = queue;
     queue = [];
     held = new Map();
+    seen = new Map();
+    firstInsert = undefined;
     if (pending.length === 0) return statement?.all();
     const results = (await database.batch(statement ? [...pending, statement] : pending)) as D1Outcome[];
     return statement ? results.at(-1) : undefined;
@@ -84,18 +129,105 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     return overlaid(sql, params, seen.map((table) => [table, held.get(table)!] as const), catalog);
   }
 
+  function tableOf(name: string): HeldTable {
+    const table = held.get(name) ?? { rows: [], hidden: new Set() };
+    held.set(name, table);
+    return table;
+  }
+
+  /**
+   * Holds an UPDATE or DELETE: a read (that sees what the unit holds) finds the rows it will change and what
+   * they become, the unit shows them so to later reads, and the write itself goes out with the commit, followed
+   * by its guard when the flow was handed its rows. `undefined` when the rows cannot be found that way.
+   */
+  async function holdWrite(write: WriteShape, sql: string, params: unknown[]): Promise<D1Outcome | undefined> {
+    let found = knownRows(write, params);
+    if (!found) {
+      const computed = write.assignments.map((a, i) => `, (${a.expression}) AS "${NEW_VALUE}${i}"`).join("");
+      const read = readOf(`SELECT *${computed} FROM "${write.table}" WHERE ${write.where}`, params);
+      if (!read) return undefined;
+      found = (await real(read.sql, read.params).all()).results;
+    }
+    if (found.some((row) => row.id === undefined)) return undefined;
+    const table = tableOf(write.table);
+    const after: Record<string, unknown>[] = [];
+    for (const row of found) {
+      const next = new Map(Object.entries(row).filter(([column]) => !column.startsWith(NEW_VALUE)));
+      write.assignments.forEach((a, i) => next.set(a.column, row[`${NEW_VALUE}${i}`]));
+      const mine = table.rows.findIndex((held) => held.get("id") === row.id);
+      if (mine >= 0) table.rows.splice(mine, 1);
+      else table.hidden.add(row.id);
+      if (write.kind === "update") table.rows.push(next);
+      after.push(Object.fromEntries(write.kind === "update" ? next : new Map(Object.entries(row).filter(([column]) => !column.startsWith(NEW_VALUE)))));
+    }
+    queue.push(real(sql, params));
+    if (write.returning !== undefined) queue.push(real(GUARD, [found.length]));
+    const columns = write.returning === "*" ? [...(catalog.get(write.table) ?? Object.keys(after[0] ?? {}))] : (write.returning ?? []);
+    const results = write.returning === undefined ? [] : after.map((row) => Object.fromEntries(columns.map((column) => [column, row[column] ?? null])));
+    return { results, success: true, meta: { changes: found.length, rows_written: found.length, duration: 0 } };
+  }
+
+  /** Keeps the rows a read of one table returned whole enough to carry their id. */
+  function remember(sql: string, outcome: D1Outcome): D1Outcome {
+    const tables = tablesRead(sql);
+    if (tables?.size !== 1 || /\b(join|group\s+by|union)\b/i.test(sql)) return outcome;
+    const [table] = tables;
+    const rows = seen.get(table!) ?? new Map<unknown, Record<string, unknown>>();
+    seen.set(table!, rows);
+    for (const row of outcome.results) if (row.id != null) rows.set(row.id, row);
+    return outcome;
+  }
+
+  /**
+   * The rows `write` changes, with the new values under {@link NEW_VALUE} names, when the unit already knows
+   * them: its WHERE is equalities only, one on `id` or a unique column, every SET value is bound, and the row
+   * was read (or written) by the unit. `undefined` otherwise.
+   */
+  function knownRows(write: WriteShape, params: unknown[]): Record<string, unknown>[] | undefined {
+    const terms = equalities(write.where!, write.table);
+    if (!terms || write.assignments.some((a) => a.expression !== "?")) return undefined;
+    const where = params.slice(write.setParams);
+    if (where.length !== terms.length) return undefined;
+    const unique = new Set(["id", ...(UNIQUE_COLUMNS.get(write.table) ?? [])]);
+    if (!terms.some((column) => unique.has(column))) return undefined;
+    const matches = (row: Record<string, unknown> | Map<string, unknown>) =>
+      terms.every((column, i) => {
+        const value = row instanceof Map ? row.get(column) : row[column];
+        return value !== undefined && value === storedValue(where[i]);
+      });
+    const table = held.get(write.table);
+    const candidates = [
+      ...(table?.rows ?? []).map((row) => Object.fromEntries(row)),
+      ...[...(seen.get(write.table)?.values() ?? [])].filter((row) => !table?.hidden.has(row.id) && !table?.rows.some((h) => h.get("id") === row.id)),
+    ];
+    const found = candidates.filter(matches);
+    if (found.length !== 1) return undefined;
+    const columns = write.returning === "*" ? (catalog.get(write.table) ?? []) : (write.returning ?? []);
+    if (write.returning === "*" && columns.length === 0) return undefined;
+    if (columns.some((column) => !(column in found[0]!) && !write.assignments.some((a) => a.column === column))) return undefined;
+    const row = { ...found[0]! };
+    write.assignments.forEach((_, i) => (row[`${NEW_VALUE}${i}`] = storedValue(params[i])));
+    return [row];
+  }
+
   async function execute(sql: string, params: unknown[]): Promise<D1Outcome> {
     ensureOpen();
     if (tablesRead(sql)) {
       const read = readOf(sql, params);
-      return read ? real(read.sql, read.params).all() : (await flush(real(sql, params)))!;
+      return read ? remember(sql, await real(read.sql, read.params).all()) : (await flush(real(sql, params)))!;
     }
     const insert = insertShape(sql, params);
-    const row = insert && rebuiltRow(insert, catalog);
-    if (row === undefined) return (await flush(real(sql, params)))!;
-    queue.push(real(sql, params));
-    held.set(insert!.table, [...(held.get(insert!.table) ?? []), insert!.row]);
-    return { results: row ? [row] : [], success: true, meta: { changes: 1, rows_written: 1, duration: 0 } };
+    if (insert) {
+      const row = rebuiltRow(insert, catalog);
+      if (row === undefined) return (await flush(real(sql, params)))!;
+      if (queue.length === 0 && insert.row.get("id") != null) firstInsert = { table: insert.table, id: insert.row.get("id") };
+      queue.push(real(sql, params));
+      tableOf(insert.table).rows.push(insert.row);
+      return { results: row ? [row] : [], success: true, meta: { changes: 1, rows_written: 1, duration: 0 } };
+    }
+    const write = writeShape(sql, params);
+    const outcome = write?.where === undefined ? undefined : await holdWrite(write, sql, params);
+    return outcome ?? (await flush(real(sql, params)))!;
   }
 
   function statement(sql: string, params: unknown[]) {
@@ -115,7 +247,12 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
         ensureOpen();
         if (tablesRead(sql)) {
           const read = readOf(sql, params);
-          if (read) return real(read.sql, read.params).raw();
+          if (read) {
+            const values = await real(read.sql, read.params).raw();
+            const columns = selectedColumns(sql);
+            if (columns) remember(sql, { results: values.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))), success: true, meta: {} });
+            return values;
+          }
           await flush();
           return real(sql, params).raw();
         }
@@ -124,6 +261,11 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
         if (row && Array.isArray(insert!.returning)) {
           await execute(sql, params);
           return [insert!.returning.map((column) => row[column])];
+        }
+        const write = insert ? undefined : writeShape(sql, params);
+        if (write && write.where !== undefined && Array.isArray(write.returning)) {
+          const outcome = await holdWrite(write, sql, params);
+          if (outcome) return outcome.results.map((held) => (write.returning as string[]).map((column) => held[column]));
         }
         // A write sent at once goes out in the same batch as what is held, as execute() sends it: sending the
         // held rows first and the write after would split the unit in two commits. Its RETURNING row comes
@@ -141,6 +283,8 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
       const pending = queue;
       queue = [];
       held = new Map();
+      seen = new Map();
+      firstInsert = undefined;
       const list = statements.map((s) => {
         const { sql, params } = s as { sql?: string; params?: unknown[] };
         if (sql === undefined) throw new Error("[auth-d1] A unit of work's batch() takes statements prepared on its own binding.");
@@ -160,7 +304,11 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     async commit() {
       ensureOpen();
       open = false;
-      await flush();
+      const pending = queue;
+      const marker = firstInsert;
+      queue = [];
+      held = new Map();
+      if (pending.length > 0) await commitOnce(database, pending, marker);
     },
     discard() {
       open = false;
@@ -171,6 +319,46 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
 }
 
 /**
+ * The columns of a WHERE made only of `"table"."column" = ?` terms joined by AND (in any parentheses), in
+ * order, or `undefined` for any other condition.
+ */
+function equalities(where: string, table: string): string[] | undefined {
+  const columns: string[] = [];
+  const term = new RegExp(`^(?:"${table}"\\.)?"([^"]+)"\\s*=\\s*\\?$`, "i");
+  for (const part of where.replace(/[()]/g, " ").split(/\s+and\s+/i)) {
+    const match = term.exec(part.trim());
+    if (!match) return undefined;
+    columns.push(match[1]!);
+  }
+  return columns;
+}
+
+/**
+ * Sends the unit's batch; when it fails with a transient error, sends it once more only if its first
+ * statement inserts a row under an id this request made up (every held INSERT of better-auth's carries one,
+ * and nobody else knows it before the response leaves). D1 runs a batch as one transaction, so either the
+ * first try wrote nothing and the second runs it afresh, or the first try committed and the second fails,
+ * writing nothing: the batch lands exactly once. Which of the two happened is read, not guessed: if the second
+ * try fails, the row with that id exists only if the first one committed.
+ */
+async function commitOnce(database: D1DatabaseBinding, pending: unknown[], marker: { table: string; id: unknown } | undefined): Promise<void> {
+  try {
+    await database.batch(pending);
+  } catch (error) {
+    if (marker === undefined || !isTransientD1Error(error)) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    try {
+      await database.batch(pending);
+    } catch (retryError) {
+      const probe = database.prepare(`SELECT 1 AS found FROM "${marker.table}" WHERE "id" = ?`) as RealStatement;
+      const committed = await probe.bind(marker.id).first("found").catch(() => null);
+      if (committed === 1) return; // the first try had committed; the second wrote nothing
+      throw isTransientD1Error(retryError) ? error : retryError;
+    }
+  }
+}
+
+/**
  * `sql` with each table in `tables` shadowed by a CTE of the same name: its stored rows and the rows the unit
  * holds for it. A read so sees the unit's inserts, with SQLite's own filters, joins and ordering, in one round
  * trip and without committing anything. `undefined` when the statement's own WITH clause is recursive.
@@ -178,19 +366,27 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
 function overlaid(
   sql: string,
   params: unknown[],
-  tables: ReadonlyArray<readonly [string, Map<string, unknown>[]]>,
+  tables: ReadonlyArray<readonly [string, HeldTable]>,
   catalog: ColumnCatalog,
 ): { sql: string; params: unknown[] } | undefined {
   const text = sql.trim();
   if (/^with\s+recursive\b/i.test(text)) return undefined;
   const ctes: string[] = [];
   const cteParams: unknown[] = [];
-  for (const [table, rows] of tables) {
+  for (const [table, { rows, hidden }] of tables) {
     const columns = [...new Set([...(catalog.get(table) ?? []), ...rows.flatMap((row) => [...row.keys()])])];
-    const list = columns.map((c) => `"${c}"`).join(", ");
-    const values = rows.map((row) => `(${columns.map(() => "?").join(", ")})`).join(", ");
-    for (const row of rows) for (const column of columns) cteParams.push(row.has(column) ? row.get(column) : null);
-    ctes.push(`"${table}"(${list}) AS (SELECT ${list} FROM main."${table}" UNION ALL VALUES ${values})`);
+    // Without a known column list (Drizzle's catalog is empty) and no rows to name them, the CTE takes them all.
+    const list = columns.length > 0 ? columns.map((c) => `"${c}"`).join(", ") : "*";
+    let body = `SELECT ${list} FROM main."${table}"`;
+    if (hidden.size > 0) {
+      body += ` WHERE "id" NOT IN (${[...hidden].map(() => "?").join(", ")})`;
+      cteParams.push(...hidden);
+    }
+    if (rows.length > 0) {
+      body += ` UNION ALL VALUES ${rows.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ")}`;
+      for (const row of rows) for (const column of columns) cteParams.push(row.has(column) ? row.get(column) : null);
+    }
+    ctes.push(columns.length > 0 ? `"${table}"(${list}) AS (${body})` : `"${table}" AS (${body})`);
   }
   // D1 binds at most 100 parameters to a statement: past that, only a flush can show the rows.
   if (cteParams.length + params.length > 100) return undefined;

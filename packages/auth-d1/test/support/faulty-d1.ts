@@ -17,7 +17,7 @@ export interface Fault {
   failCall?: number;
   /** The failed call's error message, e.g. a transient D1 error ("D1_ERROR: Network connection lost."). */
   message?: string;
-  /** Lets every batch run, then throws as if its answer was lost. */
+  /** Lets every batch run, then throws as if its answer was lost (with `message` when given). */
   failAfterBatch?: boolean;
 }
 
@@ -46,7 +46,7 @@ export function faultyD1(database: D1Database, initial: Fault = {}): FaultyD1 {
     async batch(list: D1PreparedStatement[]) {
       reach(`batch of ${list.length}`);
       const results = await database.batch(list.map(unwrapped));
-      if (fault.failAfterBatch) throw new InjectedFault("after a committed batch");
+      if (fault.failAfterBatch) throw new InjectedFault("after a committed batch", fault.message);
       return results;
     },
     async exec(query: string) {
