@@ -12,3 +12,5 @@ export * from "./d1.js";
 export * from "./faulty-d1.js";
 export * from "./organization.js";
 export * from "./users.js";
+export * from "./fault-flows.js";
+export * from "./invariants.js";

@@ -7,7 +7,7 @@ import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugi
 import { expect } from "vitest";
 import * as presets from "../../src/presets/index.js";
 import { adaptersWith } from "./adapters.js";
-import type { TestClient } from "./client.js";
+import type { AuthHandler, TestClient } from "./client.js";
 import { one, rows } from "./d1.js";
 import { signedUp as signedUpOn, type SignedUpUser } from "./users.js";
 
@@ -74,4 +74,35 @@ export function organizationPeople({ name, auth }: ReturnType<typeof organizatio
   }
 
   return { signedUp, ownedOrganization, joined };
+}
+
+/**
+ * An owner and their organization with its default team, made on first use and shared after that, for tests
+ * that need an organization but do not use it up; `invited` adds a fresh user with a pending invitation.
+ *
+ * @example
+ * const org = sharedOrganization(auth, `${name}-faults`);
+ * const { owner, organizationId } = await org.owned();
+ */
+export function sharedOrganization(auth: () => AuthHandler, label: string) {
+  let made: Promise<{ owner: SignedUpUser; organizationId: string; teamId: string }> | undefined;
+  function owned() {
+    made ??= (async () => {
+      const owner = await signedUpOn(auth(), `${label}-owner`);
+      const created = await owner.client.post("/organization/create", { name: "Shared", slug: `${label}-${crypto.randomUUID().slice(0, 8)}` });
+      expect(created.status).toBe(200);
+      const [team] = await rows<{ id: string }>("SELECT id FROM team WHERE organization_id = ?", created.body.id);
+      return { owner, organizationId: created.body.id as string, teamId: team!.id };
+    })();
+    return made;
+  }
+  /** A fresh user invited into the organization and its default team. */
+  async function invited(userLabel: string) {
+    const { owner, organizationId, teamId } = await owned();
+    const user = await signedUpOn(auth(), `${label}-${userLabel}`);
+    const invitation = await owner.client.post("/organization/invite-member", { email: user.email, role: "member", organizationId, teamId });
+    expect(invitation.status).toBe(200);
+    return { ...user, organizationId, invitationId: invitation.body.id as string };
+  }
+  return { owned, invited };
 }
