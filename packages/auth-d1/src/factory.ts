@@ -5,6 +5,7 @@
  */
 import type { BetterAuthOptions } from "better-auth";
 import { betterAuth } from "better-auth/minimal";
+import { joiningTransactions } from "./d1/request-units.js";
 import { readAuthEnv, type D1DatabaseBinding } from "./env.js";
 import { memoizeByEnv } from "./memo.js";
 import { buildBetterAuthOptions, type AuthD1Options } from "./options.js";
@@ -39,7 +40,8 @@ export function authFactory<O extends AuthD1Options>(entry: AuthEntry<O>): (env:
   return memoizeByEnv((env: object, options: O | undefined) => {
     const opts = options ?? ({} as O);
     const resolved = readAuthEnv(env, { binding: opts.binding });
-    const database = entry.adapter(resolved.database, opts);
+    // Plugin code that calls the adapter it was given directly still writes inside the request's unit of work.
+    const database = joiningTransactions(entry.adapter(resolved.database, opts));
     const shared = { ...opts } as Record<string, unknown>;
     for (const key of entry.entryOptions ?? []) delete shared[key as string];
     const built = buildBetterAuthOptions(resolved, database, shared as AuthD1Options);

@@ -2,8 +2,8 @@
  * Account flows with a fault at every D1 call, on both adapters: sign-in, password reset (request and reset),
  * change password revoking the other sessions, change email. After each fault the flow's invariants hold in
  * D1 and the same request then succeeds (test/support/fault-flows.ts). Also: one reset token sent by 10
- * parallel requests changes the password once. Email verification and user deletion break under a fault
- * today: flow-faults-pending.test.ts.
+ * parallel requests changes the password once. Email verification and user deletion:
+ * flow-faults-deletes-and-enrolment.test.ts.
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";

@@ -1,8 +1,8 @@
 /**
  * presets.twoFactor with a fault at every D1 call, on both adapters: two-factor enable with a TOTP secret. After
  * each fault the flow's invariants hold in D1 and the same request then succeeds (test/support/fault-flows.ts).
- * Enabling by mailed code, confirming TOTP, passkey registration and admin remove-user break under a fault
- * today: flow-faults-pending.test.ts.
+ * Enabling by mailed code, confirming TOTP, passkey registration and admin remove-user:
+ * flow-faults-deletes-and-enrolment.test.ts.
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { runWithTransaction } from "@better-auth/core/context";
-import type { BetterAuthPlugin } from "better-auth";
+import { getCurrentDBAdapterAsyncLocalStorage, runWithTransaction } from "@better-auth/core/context";
+import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import { deleteUser, deleteUserCallback, isAPIError, verifyEmail } from "better-auth/api";
 
 /**
@@ -106,4 +106,37 @@ export function withRequestUnits(plugins: readonly BetterAuthPlugin[]): BetterAu
     endpoints: { deleteUser: inUnitOfWork(deleteUser), deleteUserCallback: inUnitOfWork(deleteUserCallback), verifyEmail: inUnitOfWork(verifyEmail) },
   };
   return [core, ...wrapped];
+}
+
+type DatabaseOption = NonNullable<BetterAuthOptions["database"]>;
+
+/**
+ * The adapter `database` makes, joining the transaction the request runs in. Inside `runWithTransaction`,
+ * better-auth reaches the transaction's adapter through `getCurrentAdapter`, but some plugin code calls the
+ * adapter it was given (`ctx.context.adapter`) directly: two-factor marks its secret verified that way while
+ * the flag and the new session are held in the unit. Each such call is sent to the current transaction's
+ * adapter, so it is held and committed with the rest, or dropped with it.
+ *
+ * @example
+ * ```ts
+ * betterAuth({ database: joiningTransactions(drizzleD1Adapter(env.DB)) });
+ * ```
+ */
+export function joiningTransactions(database: DatabaseOption): DatabaseOption {
+  if (typeof database !== "function") return database;
+  const factory = database as (options: BetterAuthOptions) => object;
+  return ((options: BetterAuthOptions) => {
+    // Changed in place, not proxied: better-auth keys its schema check (a WeakMap) on this very object.
+    const base = factory(options) as Record<string, unknown>;
+    for (const key of Object.keys(base)) {
+      const method = base[key];
+      if (typeof method !== "function" || key === "transaction" || key === "createSchema") continue;
+      base[key] = async (...args: unknown[]) => {
+        const store = (await getCurrentDBAdapterAsyncLocalStorage()).getStore() as { adapter?: Record<string, unknown>; isTransactionActive?: boolean } | undefined;
+        const joined = store?.isTransactionActive && store.adapter && store.adapter !== base ? store.adapter : undefined;
+        return joined ? (joined[key] as (...a: unknown[]) => unknown).apply(joined, args) : method.apply(base, args);
+      };
+    }
+    return base;
+  }) as DatabaseOption;
 }

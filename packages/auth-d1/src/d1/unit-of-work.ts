@@ -198,15 +198,16 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
         return value !== undefined && value === storedValue(where[i]);
       });
     const table = held.get(write.table);
+    // A stored row read with some of its columns only would leave the others NULL in what later reads see.
+    const every = catalog.get(write.table);
+    const whole = (row: Record<string, unknown>) => every !== undefined && every.every((column) => column in row);
     const candidates = [
       ...(table?.rows ?? []).map((row) => Object.fromEntries(row)),
       ...[...(seen.get(write.table)?.values() ?? [])].filter((row) => !table?.hidden.has(row.id) && !table?.rows.some((h) => h.get("id") === row.id)),
     ];
     const found = candidates.filter(matches);
     if (found.length !== 1) return undefined;
-    // A row read with some of its columns would leave the others NULL in what later reads see.
-    const every = catalog.get(write.table);
-    if (!every || every.some((column) => !(column in found[0]!))) return undefined;
+    if (!table?.rows.some((row) => row.get("id") === found[0]!.id) && !whole(found[0]!)) return undefined;
     const columns = write.returning === "*" ? (catalog.get(write.table) ?? []) : (write.returning ?? []);
     if (write.returning === "*" && columns.length === 0) return undefined;
     if (columns.some((column) => !(column in found[0]!) && !write.assignments.some((a) => a.column === column))) return undefined;

@@ -1,17 +1,15 @@
 /**
- * Flows that break today under a fault at some D1 call: each runs with a fault at every call, on both adapters,
- * as the passing ones do in flow-faults-{account,organization,plugins}.test.ts, and the runner lists every k
- * whose invariant fails. They move to their area's file once the unit of work covers them (issue 9). Measured
- * on 2026-12-01 against main at aea6ca6 (UPDATE/DELETE held, whole-request units), on both adapters:
- * - verify-email link: the verified flag is written on its own; a fault at the session insert leaves the
- *   address verified and nobody signed in;
- * - delete-user, admin remove-user: a fault at the read better-auth makes before deleting the user row is
- *   swallowed by better-auth (deleteWithHooks' `catch {}`), the row is not deleted and the unit commits the
- *   rest: answered 200, the user kept without credential account;
- * - two-factor enable by mailed code: the same swallowed read before deleting the old session: answered 200,
- *   two live sessions;
- * - two-factor verify-totp: not one unit: flag on without a verified secret, or two live sessions (one 200);
- * - passkey registration: the challenge is spent on its own; a fault at the passkey insert leaves neither.
+ * Flows that once broke under a fault at some D1 call, each run with a fault at every call on both adapters,
+ * as in flow-faults-{account,organization,plugins}.test.ts. What made each atomic (issue 9):
+ * - verify-email link: the endpoint runs as one unit (better-auth's own, wrapped by request-units.ts), so the
+ *   verified flag and the new session land together;
+ * - delete-user, admin remove-user, two-factor enable by mailed code: better-auth's delete hooks swallow a
+ *   failed read (deleteWithHooks' `catch {}`) and the flow went on; a unit one of whose D1 calls failed now
+ *   never commits;
+ * - two-factor verify-totp: a unit that keeps its refusals (failed attempts still count), and plugin code that
+ *   calls the adapter it was given directly joins the unit (joiningTransactions);
+ * - passkey registration: the same kind of unit: the spent challenge and the passkey land together, and a
+ *   refused registration still spends its challenge.
  */
 import { env } from "cloudflare:test";
 import { TOTP, URI } from "otpauth";
@@ -45,7 +43,7 @@ import {
 
 const names: AdapterName[] = ["drizzle", "kysely"];
 
-describe.each(names)("%s: account flows with a fault at every D1 call (pending)", { timeout: 120_000 }, (name) => {
+describe.each(names)("%s: account flows with a fault at every D1 call", { timeout: 120_000 }, (name) => {
   const outbox: AuthEmail[] = [];
   const options: AuthD1Options = { ...faultTestOptions, sendEmail: (mail) => void outbox.push(mail) };
   const faulty = faultyD1(env.DB);
@@ -91,7 +89,7 @@ describe.each(names)("%s: account flows with a fault at every D1 call (pending)"
   });
 });
 
-describe.each(names)("%s: plugin flows with a fault at every D1 call (pending)", { timeout: 120_000 }, (name) => {
+describe.each(names)("%s: plugin flows with a fault at every D1 call", { timeout: 120_000 }, (name) => {
   const options: AuthD1Options = { ...faultTestOptions, sendEmail: () => {}, plugins: [presets.twoFactor(), presets.admin(), passkey()] };
   const faulty = faultyD1(env.DB);
   const faultEnv = { ...env, DB: faulty.binding };
