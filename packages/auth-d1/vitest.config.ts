@@ -22,6 +22,12 @@ export default defineConfig(async () => {
                 // suites rebuild their own tables in the next two; EMPTY_DB stays empty, for tests of what
                 // happens without the migrations.
                 d1Databases: ["DB", "AUTH_DB", "CONFORMANCE_DRIZZLE_DB", "CONFORMANCE_KYSELY_DB", "EMPTY_DB"],
+                // Cloudflare Email Service as local wrangler runs it: each message is checked and written to disk.
+                // Tests wrap TEST_EMAIL in a recorder and pass it as EMAIL; TEST_EMAIL_RESTRICTED refuses every
+                // recipient but one, a real binding failing a send.
+                email: {
+                  send_email: [{ name: "TEST_EMAIL" }, { name: "TEST_EMAIL_RESTRICTED", allowed_destination_addresses: ["allowed@example.com"] }],
+                },
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   BETTER_AUTH_SECRET: "test-secret-that-is-long-enough-0123456789",

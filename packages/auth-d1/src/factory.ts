@@ -35,7 +35,7 @@ export interface AuthEntry<O extends AuthD1Options> {
 export function authFactory<O extends AuthD1Options>(entry: AuthEntry<O>): (env: object, options?: O) => ReturnType<typeof betterAuth> {
   return memoizeByEnv((env: object, options: O | undefined) => {
     const opts = options ?? ({} as O);
-    const resolved = readAuthEnv(env, { binding: opts.binding });
+    const resolved = readAuthEnv(env, { binding: opts.binding, emailBinding: opts.emailBinding });
     const database = entry.adapter(resolved.database, opts);
     const shared = { ...opts } as Record<string, unknown>;
     for (const key of entry.entryOptions ?? []) delete shared[key as string];

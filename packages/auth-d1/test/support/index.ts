@@ -12,3 +12,4 @@ export * from "./d1.js";
 export * from "./faulty-d1.js";
 export * from "./organization.js";
 export * from "./users.js";
+export * from "./mail.js";
