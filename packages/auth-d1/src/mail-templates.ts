@@ -136,7 +136,7 @@ export const defaultEmailTemplates: { [K in AuthEmailKind]: EmailTemplate<K> } =
     layout(app, { subject: `Your ${app.name} sign-in code`, intro: "Enter this code to finish signing in. It expires in a few minutes.", code: mail.otp, outro: "If you are not signing in, change your password." }),
   "organization-invitation": (mail, app) =>
     layout(app, {
-      subject: `Join ${mail.organizationName} on ${app.name}`,
+      subject: `Join ${mail.organizationName}`,
       intro: `${mail.inviterEmail} invited you to join ${mail.organizationName} as ${mail.role}.`,
       action: { label: "See the invitation", url: mail.url },
       outro: "If you do not know this organization, you can ignore this mail.",
