@@ -122,18 +122,18 @@ const OTP_PURPOSE: Record<AuthEmailDraft<"email-otp">["purpose"], string> = {
  */
 export const defaultEmailTemplates: { [K in AuthEmailKind]: EmailTemplate<K> } = {
   "verify-email": (mail, app) =>
-    layout(app, { subject: `Verify your email address for ${app.name}`, intro: "Open this link to confirm this address is yours.", action: { label: "Verify email", url: mail.url }, outro: IGNORE }),
+    layout(app, { subject: "Verify your email address", intro: "Open this link to confirm this address is yours.", action: { label: "Verify email", url: mail.url }, outro: IGNORE }),
   "reset-password": (mail, app) =>
-    layout(app, { subject: `Reset your ${app.name} password`, intro: "Open this link to choose a new password. It works once, for a short time.", action: { label: "Reset password", url: mail.url }, outro: `${IGNORE} Your password stays as it is.` }),
+    layout(app, { subject: "Reset your password", intro: "Open this link to choose a new password. It works once, for a short time.", action: { label: "Reset password", url: mail.url }, outro: `${IGNORE} Your password stays as it is.` }),
   "change-email": (mail, app) =>
     layout(app, {
-      subject: `Approve the change of your ${app.name} email address`,
+      subject: "Approve the change of your email address",
       intro: mail.newEmail ? `Someone asked to change your email address to ${mail.newEmail}. Open this link to approve it.` : "Open this link to approve the change of your email address.",
       action: { label: "Approve the change", url: mail.url },
       outro: `${IGNORE} Your address stays as it is.`,
     }),
   "two-factor-otp": (mail, app) =>
-    layout(app, { subject: `Your ${app.name} sign-in code`, intro: "Enter this code to finish signing in. It expires in a few minutes.", code: mail.otp, outro: "If you are not signing in, change your password." }),
+    layout(app, { subject: "Your sign-in code", intro: "Enter this code to finish signing in. It expires in a few minutes.", code: mail.otp, outro: "If you are not signing in, change your password." }),
   "organization-invitation": (mail, app) =>
     layout(app, {
       subject: `Join ${mail.organizationName}`,
