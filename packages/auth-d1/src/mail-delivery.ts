@@ -21,6 +21,7 @@ import { defaultEmailTemplates, oneLine, type EmailTemplate, type EmailTemplates
  * ```
  */
 export interface SendEmailBinding {
+  /** Sends one message; rejects when the service refuses it (an unverified sender, a blocked recipient). */
   send(message: { to: string; from: string; subject: string; html: string; text: string }): Promise<unknown>;
 }
 

@@ -19,6 +19,7 @@ type EmailOTPPluginOptions = Parameters<typeof emailOTPPlugin>[0];
  * ```
  */
 export interface EmailOTPOptions extends Omit<EmailOTPPluginOptions, "sendVerificationOTP"> {
+  /** Sends the code yourself instead of through `createAuth`'s delivery (`sendEmail` or the `send_email` binding). */
   sendVerificationOTP?: EmailOTPPluginOptions["sendVerificationOTP"];
 }
 

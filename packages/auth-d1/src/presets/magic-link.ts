@@ -19,6 +19,7 @@ type MagicLinkPluginOptions = Parameters<typeof magicLinkPlugin>[0];
  * ```
  */
 export interface MagicLinkOptions extends Omit<MagicLinkPluginOptions, "sendMagicLink"> {
+  /** Sends the link yourself instead of through `createAuth`'s delivery (`sendEmail` or the `send_email` binding). */
   sendMagicLink?: MagicLinkPluginOptions["sendMagicLink"];
 }
 
