@@ -6,6 +6,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { createAuth } from "../src/drizzle.js";
+import type { AuthEmail } from "../src/mail.js";
+import { createMailer } from "../src/mail-delivery.js";
 import * as presets from "../src/presets/index.js";
 import { envWithMail, factories, lastSentTo, linkIn, MAIL_FROM, PASSWORD, rows, signedUp, TestClient, uniqueEmail } from "./support/index.js";
 
@@ -112,5 +114,14 @@ describe("without a way to deliver mail", () => {
     } finally {
       logged.mockRestore();
     }
+  });
+
+  it("never mails a link to another origin than the Worker's", async () => {
+    const sent: AuthEmail[] = [];
+    const mailer = createMailer({ sendEmail: (mail) => void sent.push(mail), mail: { binding: undefined, bindingName: "EMAIL", from: undefined }, baseURL: env.BETTER_AUTH_URL, appName: "Acme", templates: undefined })!;
+    const draft = { kind: "magic-link", to: "ada@example.com", token: "t" } as const;
+    await expect(mailer({ ...draft, url: "https://evil.example/api/auth/magic-link/verify?token=t" })).rejects.toThrow(/refusing to mail a magic-link link/);
+    await mailer({ ...draft, url: `${env.BETTER_AUTH_URL}/api/auth/magic-link/verify?token=t` });
+    expect(sent.map((mail) => mail.to)).toEqual(["ada@example.com"]);
   });
 });
