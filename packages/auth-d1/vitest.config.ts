@@ -25,6 +25,12 @@ export default defineConfig(async () => {
                 // happens without the migrations.
                 // PLUGINS_DB gets the shipped migrations and the generated one, in test/generate-plugins.test.ts.
                 d1Databases: ["DB", "AUTH_DB", "CONFORMANCE_DRIZZLE_DB", "CONFORMANCE_KYSELY_DB", "EMPTY_DB", "PLUGINS_DB"],
+                // Cloudflare Email Service as local wrangler runs it: each message is checked and written to disk.
+                // Tests wrap TEST_EMAIL in a recorder and pass it as EMAIL; TEST_EMAIL_RESTRICTED refuses every
+                // recipient but one, a real binding failing a send.
+                email: {
+                  send_email: [{ name: "TEST_EMAIL" }, { name: "TEST_EMAIL_RESTRICTED", allowed_destination_addresses: ["allowed@example.com"] }],
+                },
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   TEST_PLUGIN_MIGRATIONS: pluginMigrations,

@@ -30,9 +30,11 @@ const roles = {
  */
 const authOptions = {
   appName: "auth-d1 example",
-  // No mail provider in this example: links and codes appear in the `wrangler dev` log.
+  // Links and codes appear in the `wrangler dev` log, where the tests and the browser journey read them.
+  // Remove this hook and mail goes through Cloudflare Email Service: the EMAIL binding and AUTH_EMAIL_FROM
+  // in wrangler.jsonc (docs/email.md).
   sendEmail(mail) {
-    const detail = mail.kind === "two-factor-otp" ? `code ${mail.otp}` : mail.url;
+    const detail = "otp" in mail ? `code ${mail.otp}` : mail.url;
     console.log(`[mail] ${mail.subject} (to ${mail.to}): ${detail}`);
   },
   plugins: [
@@ -41,6 +43,9 @@ const authOptions = {
     presets.admin(),
     passkey(),
     presets.jwt(),
+    // Passwordless sign-in: a link or a six-digit code by mail (pages /sign-in/magic-link and /sign-in/email-code).
+    presets.magicLink(),
+    presets.emailOTP(),
     // The schema at /api/auth/open-api/generate-schema. better-auth's reference page loads an unpinned CDN
     // script; ./reference.ts serves a pinned one at /api/auth/reference instead, in local development only.
     openAPI({ disableDefaultReference: true }),

@@ -15,7 +15,7 @@ import { jwt } from "@acme/auth-d1/presets";
 const authOptions = {
   // No mail provider in this example: verification and reset links appear in the `wrangler dev` log.
   sendEmail(mail) {
-    const detail = mail.kind === "two-factor-otp" ? `code ${mail.otp}` : mail.url;
+    const detail = "otp" in mail ? `code ${mail.otp}` : mail.url;
     console.log(`[mail] ${mail.subject} (to ${mail.to}): ${detail}`);
   },
   // GET /api/auth/token hands the signed-in user a JWT; GET /api/auth/jwks publishes the public keys.

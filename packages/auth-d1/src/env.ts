@@ -4,6 +4,7 @@
  * @module
  */
 import { AuthD1Error } from "./errors.js";
+import { readMailEnv, type MailEnv, type SendEmailBinding } from "./mail-delivery.js";
 
 /**
  * The part of a D1 binding this package relies on. A real `D1Database` from `wrangler types` fits it.
@@ -44,6 +45,10 @@ export interface AuthD1Env {
   TRUSTED_ORIGINS?: string;
   /** Comma-separated user ids that `presets.admin` treats as admins whatever their role: the first admin. */
   AUTH_ADMIN_USER_IDS?: string;
+  /** A `send_email` binding (Cloudflare Email Service) for auth mail; its name can be changed with `emailBinding`. */
+  EMAIL?: SendEmailBinding;
+  /** The sender of auth mail through the binding, an address on your sending domain: `auth@example.com`. */
+  AUTH_EMAIL_FROM?: string;
   GOOGLE_CLIENT_ID?: string;
   GOOGLE_CLIENT_SECRET?: string;
   GITHUB_CLIENT_ID?: string;
@@ -82,6 +87,8 @@ export interface ResolvedAuthEnv {
   adminUserIds: string[];
   google: SocialCredentials | undefined;
   github: SocialCredentials | undefined;
+  /** The `send_email` binding and `AUTH_EMAIL_FROM`. */
+  email: MailEnv;
 }
 
 /**
@@ -95,6 +102,8 @@ export interface ResolvedAuthEnv {
 export interface ReadAuthEnvOptions {
   /** The name of the D1 binding in `env`. Defaults to `DB`. */
   binding?: string;
+  /** The name of the `send_email` binding in `env`. Defaults to `EMAIL`. */
+  emailBinding?: string;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -128,6 +137,7 @@ export function readAuthEnv(env: unknown, options: ReadAuthEnvOptions = {}): Res
     adminUserIds: commaList(vars, "AUTH_ADMIN_USER_IDS"),
     google: readSocial(vars, "GOOGLE"),
     github: readSocial(vars, "GITHUB"),
+    email: readMailEnv(vars, options.emailBinding),
   };
 }
 

@@ -23,6 +23,9 @@ export const AUTH_D1_ERROR_CODES = {
   SOCIAL_PROVIDER_INCOMPLETE: "A social provider has a client id without a secret, or the reverse.",
   ENV_VAR_INVALID: "An env var that must be a string is something else.",
   OPTIONS_INVALID: "An option passed to createAuth or to a preset cannot be used as given.",
+  EMAIL_BINDING_INVALID: "The binding named for mail is not a send_email binding.",
+  EMAIL_FROM_MISSING: "A send_email binding is set but AUTH_EMAIL_FROM is missing or not an address.",
+  EMAIL_NOT_CONFIGURED: "A configured flow needs mail and a deployed Worker has no way to send it.",
 } as const;
 
 /**
@@ -38,6 +41,7 @@ export const AUTH_D1_REQUEST_ERROR_CODES = {
   PAYLOAD_TOO_LARGE: "The request body is larger than the limit (413).",
   FIELD_TOO_LONG: "A name, email or image URL is longer than the limit (400).",
   WRITE_CONFLICT: "Another request changed the same rows first; nothing of this one was written. Send it again (409).",
+  EMAIL_SEND_FAILED: "The mail service refused or failed to send an auth mail; ask again for a new link or code (502).",
 } as const;
 
 /** A code a request can be answered with by this package. */

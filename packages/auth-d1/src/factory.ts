@@ -39,7 +39,7 @@ export interface AuthEntry<O extends AuthD1Options> {
 export function authFactory<O extends AuthD1Options>(entry: AuthEntry<O>): (env: object, options?: O) => ReturnType<typeof betterAuth> {
   return memoizeByEnv((env: object, options: O | undefined) => {
     const opts = options ?? ({} as O);
-    const resolved = readAuthEnv(env, { binding: opts.binding });
+    const resolved = readAuthEnv(env, { binding: opts.binding, emailBinding: opts.emailBinding });
     // Plugin code that calls the adapter it was given directly still writes inside the request's unit of work.
     const database = joiningTransactions(entry.adapter(resolved.database, opts));
     const shared = { ...opts } as Record<string, unknown>;

@@ -15,5 +15,18 @@ export {
 } from "./errors.js";
 export { readAuthEnv, type AuthD1Env, type D1DatabaseBinding, type ReadAuthEnvOptions, type ResolvedAuthEnv, type SocialCredentials } from "./env.js";
 export type { AuthD1Options, AuthD1OwnOptions, ResolvedBetterAuthOptions } from "./options.js";
-export type { AuthEmail, AuthEmailKind, InvitationEmail, LinkEmail, OTPEmail, SendEmail } from "./mail.js";
+export type {
+  AuthEmail,
+  AuthEmailDraft,
+  AuthEmailKind,
+  AuthEmailOf,
+  EmailOTPEmail,
+  InvitationEmail,
+  LinkEmail,
+  MagicLinkEmail,
+  OTPEmail,
+  SendEmail,
+} from "./mail.js";
+export { defaultEmailTemplates, escapeHTML, type EmailTemplate, type EmailTemplates, type MailApp, type RenderedEmail } from "./mail-templates.js";
+export type { SendEmailBinding } from "./mail-delivery.js";
 export type { InputLimits } from "./guard.js";

@@ -10,6 +10,8 @@ import { withRequestUnits } from "./d1/request-units.js";
 import { AuthD1Error } from "./errors.js";
 import { inputGuard, type InputLimits } from "./guard.js";
 import { linkEmail, type SendEmail } from "./mail.js";
+import { assertMailDelivery, createMailer } from "./mail-delivery.js";
+import type { EmailTemplates } from "./mail-templates.js";
 import { resolvePresets } from "./preset.js";
 
 /**
@@ -21,8 +23,15 @@ import { resolvePresets } from "./preset.js";
  * ```
  */
 export interface AuthD1OwnOptions {
-  /** Delivers every mail: verification, password reset, email change, and the presets' codes and invitations. */
+  /**
+   * Delivers every mail: verification, password reset, email change, and the presets' links, codes and
+   * invitations. Without it, mail goes through the `send_email` binding (`EMAIL`) from `AUTH_EMAIL_FROM`.
+   */
   sendEmail?: SendEmail;
+  /** The name of the `send_email` binding in `env`. Defaults to `EMAIL`. */
+  emailBinding?: string;
+  /** Your own subject, text and HTML for some kinds of mail; the others keep the defaults. */
+  emailTemplates?: EmailTemplates;
   /** The name of the D1 binding in `env`. Defaults to `DB`. */
   binding?: string;
   /** Request body and field length limits; see {@link InputLimits} for the defaults. */
@@ -59,14 +68,15 @@ export function buildBetterAuthOptions(
   database: NonNullable<BetterAuthOptions["database"]>,
   options: AuthD1Options,
 ): BetterAuthOptions {
-  const { sendEmail, binding: _binding, limits, ...userOptions } = options;
+  const { sendEmail, binding: _binding, emailBinding: _emailBinding, emailTemplates, limits, ...userOptions } = options;
   if ("database" in userOptions || "secret" in userOptions || "secrets" in userOptions) {
     throw new AuthD1Error(
       "OPTIONS_INVALID",
       "`database`, `secret` and `secrets` come from env (the D1 binding, BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS); remove them from the options.",
     );
   }
-  const mail = sendEmail && ((kind: "verify-email" | "reset-password" | "change-email", data: Parameters<typeof linkEmail>[1], request?: Request) => sendEmail(linkEmail(kind, data), request));
+  const mailer = createMailer({ sendEmail, mail: resolved.email, baseURL: resolved.baseURL, appName: userOptions.appName, templates: emailTemplates });
+  const mail = mailer && ((kind: "verify-email" | "reset-password" | "change-email", data: Parameters<typeof linkEmail>[1], request?: Request) => mailer(linkEmail(kind, data), request));
   const socialProviders: NonNullable<BetterAuthOptions["socialProviders"]> = {};
   if (resolved.google) socialProviders.google = { ...resolved.google, scope: GOOGLE_SCOPES };
   if (resolved.github) socialProviders.github = { ...resolved.github, scope: GITHUB_SCOPES };
@@ -106,9 +116,10 @@ export function buildBetterAuthOptions(
     origin: resolved.baseURL && new URL(resolved.baseURL).origin,
     trustedOrigins: originsOf(Array.isArray(trustedOrigins) ? trustedOrigins : resolved.trustedOrigins),
     appName: merged.appName,
-    sendEmail,
+    sendEmail: mailer,
     adminUserIds: resolved.adminUserIds,
   });
+  if (!mailer) assertMailDelivery(resolved.email.bindingName, { pluginIds: plugins.map((plugin) => plugin.id), requireEmailVerification: merged.emailAndPassword?.requireEmailVerification === true });
   return { ...merged, trustedOrigins, plugins: [inputGuard(limits), failedCommit(), ...withRequestUnits(plugins)] };
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { BetterAuthPlugin } from "better-auth";
-import type { SendEmail } from "./mail.js";
+import type { Mailer } from "./mail-delivery.js";
 
 /**
  * What `createAuth` knows when it configures presets.
@@ -23,8 +23,8 @@ export interface PresetContext {
   trustedOrigins: string[];
   /** The `appName` option. */
   appName: string | undefined;
-  /** The `sendEmail` option. */
-  sendEmail: SendEmail | undefined;
+  /** Sends a mail draft through the template and the delivery `createAuth` chose; undefined when none can deliver. */
+  sendEmail: Mailer | undefined;
   /** `AUTH_ADMIN_USER_IDS`: user ids that are admins whatever their role. */
   adminUserIds: string[];
 }

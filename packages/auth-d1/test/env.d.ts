@@ -15,6 +15,10 @@ declare global {
       BETTER_AUTH_URL: string;
       TEST_MIGRATIONS: D1Migration[];
       TEST_PLUGIN_MIGRATIONS: D1Migration[];
+      /** The local `send_email` binding (tests wrap it in a recorder, test/support/mail.ts). */
+      TEST_EMAIL: SendEmail;
+      /** A `send_email` binding that accepts only allowed@example.com: every other send fails. */
+      TEST_EMAIL_RESTRICTED: SendEmail;
     }
   }
 }

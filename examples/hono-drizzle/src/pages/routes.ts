@@ -15,6 +15,7 @@ import { acceptInvitationPage } from "./accept-invitation.js";
 import { homePage } from "./home.js";
 import { safeNext } from "./layout.js";
 import { organizationsPage } from "./organizations.js";
+import { emailCodePage, magicLinkPage } from "./passwordless.js";
 import { profilePage, type ProfileProps, type TwoFactorEnrolment } from "./profile.js";
 import { signInPage } from "./sign-in.js";
 import { signUpPage } from "./sign-up.js";
@@ -62,6 +63,13 @@ pages.get("/sign-up", async (c) => {
   const session = await getSession(c);
   return c.html(signUpPage({ user: session?.user ?? null, next: safeNext(c.req.query("next"), new URL(c.req.url).origin), nonce: cspNonce(c) }));
 });
+
+pages.get("/sign-in/magic-link", async (c) =>
+  c.html(magicLinkPage({ user: (await getSession(c))?.user ?? null, next: safeNext(c.req.query("next"), new URL(c.req.url).origin), nonce: cspNonce(c) })),
+);
+pages.get("/sign-in/email-code", async (c) =>
+  c.html(emailCodePage({ user: (await getSession(c))?.user ?? null, next: safeNext(c.req.query("next"), new URL(c.req.url).origin), nonce: cspNonce(c) })),
+);
 
 pages.get("/sign-in", async (c) => {
   const session = await getSession(c);

@@ -82,6 +82,7 @@ export function signInPage(props: { user: { email: string } | null; next?: strin
         <h2>Passkey</h2>
         <button type="button" data-testid="passkey-sign-in">Sign in with a passkey</button>
       </section>
+      <p>Without a password: <a href="/sign-in/magic-link">a link by mail</a> or <a href="/sign-in/email-code">a code by mail</a>.</p>
       <p>No account yet? <a href="/sign-up${props.next ? `?next=${encodeURIComponent(props.next)}` : ""}">Sign up</a>.</p>
     `,
     script: WEBAUTHN_SCRIPT + SIGN_IN_SCRIPT,

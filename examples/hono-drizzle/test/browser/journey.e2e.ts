@@ -191,4 +191,39 @@ describe("the hono-drizzle example in Chromium", () => {
       await screenshot(page, `phone${path.replace(/\//g, "-")}`);
     }
   });
+
+  it("signs a new user up and in by a link in a mail, with no password", async () => {
+    const carol = `carol-${run}@example.com`;
+    const carolContext = watched(await loopbackContext(browser));
+    const carolPage = await carolContext.newPage();
+    carolPage.setDefaultTimeout(15_000);
+    await carolPage.goto(`${worker.url}/sign-in`);
+    await carolPage.getByRole("link", { name: "a link by mail" }).click();
+    await carolPage.getByLabel("Email").fill(carol);
+    await carolPage.getByTestId("magic-link-submit").click();
+    await carolPage.getByTestId("magic-link-sent").waitFor();
+    await carolPage.goto(await mailedLink("Sign in to auth-d1 example", carol));
+    await carolPage.waitForURL(/\/profile/);
+    expect(await text("signed-in-as", carolPage)).toContain(carol);
+    await screenshot(carolPage, "magic-link-signed-in");
+    await carolContext.close();
+  });
+
+  it("signs in by a code in a mail, with no password", async () => {
+    const dave = `dave-${run}@example.com`;
+    const daveContext = watched(await loopbackContext(browser));
+    const davePage = await daveContext.newPage();
+    davePage.setDefaultTimeout(15_000);
+    await davePage.goto(`${worker.url}/sign-in`);
+    await davePage.getByRole("link", { name: "a code by mail" }).click();
+    await davePage.getByLabel("Email").fill(dave);
+    await davePage.getByTestId("email-code-submit").click();
+    const code = (await mailedLink("Your auth-d1 example code", dave)).replace(/^code /, "");
+    await davePage.getByLabel("The code from the mail").fill(code);
+    await davePage.getByTestId("code-submit").click();
+    await davePage.waitForURL(/\/profile/);
+    expect(await text("signed-in-as", davePage)).toContain(dave);
+    await screenshot(davePage, "email-code-signed-in");
+    await daveContext.close();
+  });
 });

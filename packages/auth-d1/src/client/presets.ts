@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { adminClient, jwtClient, organizationClient, twoFactorClient } from "better-auth/client/plugins";
+import { adminClient, emailOTPClient, jwtClient, magicLinkClient, organizationClient, twoFactorClient } from "better-auth/client/plugins";
 
 /**
  * The client half of `presets.twoFactor`: `authClient.twoFactor.enable`, `verifyTotp`, and the redirect
@@ -56,3 +56,26 @@ export const admin: typeof adminClient = adminClient;
  * ```
  */
 export const jwt: typeof jwtClient = jwtClient;
+
+/**
+ * The client half of `presets.magicLink`: `authClient.signIn.magicLink({ email, callbackURL })`.
+ *
+ * @example
+ * ```ts
+ * await createAuthClient({ plugins: [presets.magicLink()] }).signIn.magicLink({ email: "ada@example.com", callbackURL: "/" });
+ * ```
+ */
+export const magicLink: typeof magicLinkClient = magicLinkClient;
+
+/**
+ * The client half of `presets.emailOTP`: `authClient.emailOtp.sendVerificationOtp`, `authClient.signIn.emailOtp`,
+ * `authClient.emailOtp.verifyEmail`, `authClient.emailOtp.resetPassword`...
+ *
+ * @example
+ * ```ts
+ * const authClient = createAuthClient({ plugins: [presets.emailOTP()] });
+ * await authClient.emailOtp.sendVerificationOtp({ email: "ada@example.com", type: "sign-in" });
+ * await authClient.signIn.emailOtp({ email: "ada@example.com", otp: "123456" });
+ * ```
+ */
+export const emailOTP: typeof emailOTPClient = emailOTPClient;

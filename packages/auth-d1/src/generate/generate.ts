@@ -83,11 +83,13 @@ export function betterAuthOptionsOf(options: AuthD1Options): BetterAuthOptions {
     database: {} as ResolvedAuthEnv["database"],
     secret: "auth-d1-generate-placeholder-secret-0123456789",
     secrets: undefined,
-    baseURL: undefined,
+    // A local URL: presets that mail (magic link, email OTP) would refuse a deployed Worker without a mailer.
+    baseURL: "http://localhost:8787",
     trustedOrigins: [],
     adminUserIds: [],
     google: undefined,
     github: undefined,
+    email: { binding: undefined, bindingName: "EMAIL", from: undefined },
   };
   return buildBetterAuthOptions(env, {} as NonNullable<BetterAuthOptions["database"]>, shared);
 }

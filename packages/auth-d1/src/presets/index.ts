@@ -17,9 +17,12 @@
  * @module
  */
 import { admin } from "./admin.js";
+import { emailOTP, type EmailOTPOptions } from "./email-otp.js";
 import { jwt } from "./jwt.js";
+import { magicLink, type MagicLinkOptions } from "./magic-link.js";
 import { organization } from "./organization.js";
 import { twoFactor } from "./two-factor.js";
 
-export { admin, jwt, organization, twoFactor };
+export { admin, emailOTP, jwt, magicLink, organization, twoFactor };
+export type { EmailOTPOptions, MagicLinkOptions };
 export type { PresetContext } from "../preset.js";

@@ -14,3 +14,4 @@ export * from "./organization.js";
 export * from "./users.js";
 export * from "./fault-flows.js";
 export * from "./invariants.js";
+export * from "./mail.js";

@@ -8,6 +8,7 @@ import { createAuthClient } from "../../src/client/index.js";
 import * as clientPresets from "../../src/client/presets.js";
 import { createAuth as createDrizzleAuth } from "../../src/drizzle.js";
 import type { AuthD1Env } from "../../src/env.js";
+import type { AuthD1Options } from "../../src/options.js";
 import { createAuth as createKyselyAuth } from "../../src/kysely.js";
 import * as presets from "../../src/presets/index.js";
 import { passkey } from "../../src/presets/passkey.js";
@@ -108,5 +109,36 @@ describe("createAuthClient", () => {
     expectTypeOf(bare).not.toHaveProperty("organization");
     expectTypeOf(bare).not.toHaveProperty("admin");
     expectTypeOf(bare.signIn.email).toBeFunction();
+  });
+});
+
+describe("passwordless presets", () => {
+  test("magicLink and emailOTP add their endpoints, need no send function, and their clients their methods", () => {
+    const auth = createDrizzleAuth(env, { plugins: [presets.magicLink(), presets.emailOTP({ otpLength: 8 })] });
+    expectTypeOf(auth.api.signInMagicLink).toBeFunction();
+    expectTypeOf(auth.api.magicLinkVerify).toBeFunction();
+    expectTypeOf(auth.api.sendVerificationOTP).toBeFunction();
+    expectTypeOf(auth.api.signInEmailOTP).toBeFunction();
+    expectTypeOf(createDrizzleAuth(env).api).not.toHaveProperty("signInMagicLink");
+
+    const client = createAuthClient({ plugins: [clientPresets.magicLink(), clientPresets.emailOTP()] });
+    expectTypeOf(client.signIn.magicLink).toBeFunction();
+    expectTypeOf(client.signIn.emailOtp).toBeFunction();
+    expectTypeOf(client.emailOtp.sendVerificationOtp).toBeFunction();
+  });
+
+  test("a template receives the fields of its kind", () => {
+    // As in the docs: options defined once (inline callbacks in createAuth's generic argument get no contextual type).
+    const options = {
+      emailTemplates: {
+        "email-otp": (mail, app) => {
+          expectTypeOf(mail.otp).toBeString();
+          expectTypeOf(mail.purpose).toEqualTypeOf<"sign-in" | "email-verification" | "forget-password" | "change-email">();
+          return { subject: app.name, text: mail.otp, html: "" };
+        },
+        "organization-invitation": (mail) => ({ subject: mail.organizationName, text: mail.url, html: "" }),
+      },
+    } satisfies AuthD1Options;
+    createDrizzleAuth(env, options);
   });
 });
