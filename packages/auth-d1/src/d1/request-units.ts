@@ -29,11 +29,12 @@ export const UNIT_OF_WORK_PATHS: ReadonlySet<string> = new Set([
   "/admin/ban-user",
   "/two-factor/enable",
   "/two-factor/disable",
+  "/magic-link/verify",
 ]);
 
 /**
- * Endpoints that must keep a write while they refuse the request: two-factor verification counts a failed
- * attempt (and locks after a few), passkey registration spends its challenge on a failed attempt. Each runs
+ * Endpoints that must keep a write while they refuse the request: two-factor and email-OTP verification count
+ * a failed attempt (and lock after a few), passkey registration spends its challenge on a failed attempt. Each runs
  * as one unit too (finishing two-factor enrolment sets the flag, marks the secret verified and rotates the
  * session; registration spends the challenge and stores the passkey), but its refusal (an `APIError`, the
  * answer the route chose) commits what the unit holds before it is passed on. A failed D1 call still undoes
@@ -44,6 +45,9 @@ export const UNIT_OF_WORK_KEEPING_REFUSALS_PATHS: ReadonlySet<string> = new Set(
   "/two-factor/verify-otp",
   "/two-factor/verify-backup-code",
   "/passkey/verify-registration",
+  "/sign-in/email-otp",
+  "/email-otp/verify-email",
+  "/email-otp/reset-password",
 ]);
 
 /** What the wrapper needs of an endpoint: better-call calls it with a context that carries better-auth's. */
