@@ -37,6 +37,7 @@ export const AUTH_D1_ERROR_CODES = {
 export const AUTH_D1_REQUEST_ERROR_CODES = {
   PAYLOAD_TOO_LARGE: "The request body is larger than the limit (413).",
   FIELD_TOO_LONG: "A name, email or image URL is longer than the limit (400).",
+  TOO_MANY_REQUESTS: "A rate limit was reached; the `Retry-After` header says in how many seconds to try again (429).",
 } as const;
 
 /** A code a request can be answered with by this package. */

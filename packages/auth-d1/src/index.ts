@@ -17,3 +17,4 @@ export { readAuthEnv, type AuthD1Env, type D1DatabaseBinding, type ReadAuthEnvOp
 export type { AuthD1Options, AuthD1OwnOptions, ResolvedBetterAuthOptions } from "./options.js";
 export type { AuthEmail, AuthEmailKind, InvitationEmail, LinkEmail, OTPEmail, SendEmail } from "./mail.js";
 export type { InputLimits } from "./guard.js";
+export { checkRateLimit, servesLocalhost, ACCOUNT_RULES, type CheckRateLimitOptions, type RateLimitRule } from "./rate-limit/index.js";

@@ -3,13 +3,15 @@
  *
  * @module
  */
-import type { BetterAuthOptions } from "better-auth";
+import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import type { ResolvedAuthEnv } from "./env.js";
 import { failedCommit } from "./d1/failed-commit.js";
 import { AuthD1Error } from "./errors.js";
 import { inputGuard, type InputLimits } from "./guard.js";
 import { linkEmail, type SendEmail } from "./mail.js";
 import { resolvePresets } from "./preset.js";
+import { DEFAULT_RULE, type CustomRules } from "./rate-limit/rules.js";
+import { rateLimiter, servesLocalhost } from "./rate-limit/index.js";
 
 /**
  * Our own options, next to better-auth's.
@@ -51,7 +53,8 @@ const GITHUB_SCOPES = ["read:user", "user:email"];
 
 /**
  * Builds better-auth options: email/password on, social providers from env, mail through `sendEmail`,
- * the client IP from Cloudflare's header, rate limits kept in D1, then the caller's options on top.
+ * the client IP from Cloudflare's header, rate limits on (in D1) unless the Worker serves localhost, then the
+ * caller's options on top.
  */
 export function buildBetterAuthOptions(
   resolved: ResolvedAuthEnv,
@@ -108,7 +111,33 @@ export function buildBetterAuthOptions(
     sendEmail,
     adminUserIds: resolved.adminUserIds,
   });
-  return { ...merged, trustedOrigins, plugins: [inputGuard(limits), failedCommit(), ...plugins] };
+  const { rateLimit, limiter } = rateLimitFor(merged, resolved);
+  return { ...merged, trustedOrigins, rateLimit, plugins: [inputGuard(limits), ...(limiter ? [limiter] : []), failedCommit(), ...plugins] };
+}
+
+/**
+ * Our limiter (one D1 statement per limited request, per IP and per account) unless `rateLimit.enabled` is
+ * `false` or you chose another `storage`/`customStorage`, which better-auth's own limiter then uses. Either
+ * way it is on unless the Worker serves localhost: better-auth alone waits for `NODE_ENV=production`, which
+ * no Worker sets.
+ */
+function rateLimitFor(merged: BetterAuthOptions, resolved: ResolvedAuthEnv): { rateLimit: BetterAuthOptions["rateLimit"]; limiter: BetterAuthPlugin | undefined } {
+  const settings = merged.rateLimit ?? {};
+  const baseURL = typeof merged.baseURL === "string" ? merged.baseURL : resolved.baseURL;
+  if (settings.enabled === false) return { rateLimit: settings, limiter: undefined };
+  if (settings.storage !== "database" || settings.customStorage) {
+    return { rateLimit: { ...settings, enabled: settings.enabled ?? !(baseURL && servesLocalhost(baseURL)) }, limiter: undefined };
+  }
+  const limiter = rateLimiter({
+    database: resolved.database,
+    enabled: settings.enabled,
+    baseURL,
+    basePath: merged.basePath ?? "/api/auth",
+    fallback: { window: settings.window ?? DEFAULT_RULE.window, max: settings.max ?? DEFAULT_RULE.max },
+    customRules: settings.customRules as CustomRules | undefined,
+  });
+  // Ours counts; better-auth's own limiter would count every request a second time.
+  return { rateLimit: { ...settings, enabled: false }, limiter };
 }
 
 /** The origins of the URLs that parse; patterns such as `https://*.example.com` are left out. */
