@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { AuthEmail } from "../src/mail.js";
 import * as presets from "../src/presets/index.js";
 import type { AuthD1Options } from "../src/options.js";
-import { countingD1, factories, PASSWORD, TestClient, uniqueEmail, type AdapterName } from "./support/index.js";
+import { countingD1, factories, PASSWORD, TestClient, uniqueEmail, verifyEmail, type AdapterName } from "./support/index.js";
 
 const names: AdapterName[] = ["drizzle", "kysely"];
 
@@ -75,7 +75,9 @@ describe.each(names.flatMap((name) => (["off", "on"] as const).map((limit) => [n
     });
     const memberEmail = uniqueEmail(`${name}-trips-member`);
     const member = new TestClient(auth());
-    expect((await member.post("/sign-up/email", { email: memberEmail, password: PASSWORD, name: "Member" })).status).toBe(200);
+    const signedUpMember = await member.post("/sign-up/email", { email: memberEmail, password: PASSWORD, name: "Member" });
+    expect(signedUpMember.status).toBe(200);
+    await verifyEmail({ client: member, email: memberEmail, userId: signedUpMember.body.user.id }, outbox);
     const invited = await owner.post("/organization/invite-member", { email: memberEmail, role: "member", organizationId });
     expect(invited.status).toBe(200);
     measured["invitation accept"] = await trips(() => member.post("/organization/accept-invitation", { invitationId: invited.body.id }));

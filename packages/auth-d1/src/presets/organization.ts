@@ -14,7 +14,9 @@ type OrganizationOptions = NonNullable<Parameters<typeof organizationPlugin>[0]>
  * better-auth's organization plugin with invitations mailed through `sendEmail` (kind
  * `organization-invitation`, linking to `<BETTER_AUTH_URL>/accept-invitation/<id>`). It takes the
  * plugin's own options, so its types follow them: `teams: { enabled: true }` adds the team endpoints,
- * `dynamicAccessControl: { enabled: true }` the role endpoints. Yours win over ours.
+ * `dynamicAccessControl: { enabled: true }` the role endpoints. An invitation can be accepted or rejected
+ * only by an account whose email is verified (`requireEmailVerificationOnInvitation: true`): anyone can sign
+ * up with the invited address, so only the verification shows they own it. Yours win over ours.
  *
  * @example
  * ```ts
@@ -30,6 +32,7 @@ export const organization = ((options: OrganizationOptions = {}) => {
   }
   return preset((context) =>
     organizationPlugin({
+      requireEmailVerificationOnInvitation: true,
       ...options,
       sendInvitationEmail:
         options.sendInvitationEmail ??
