@@ -37,6 +37,9 @@ export const AUTH_D1_ERROR_CODES = {
 export const AUTH_D1_REQUEST_ERROR_CODES = {
   PAYLOAD_TOO_LARGE: "The request body is larger than the limit (413).",
   FIELD_TOO_LONG: "A name, email or image URL is longer than the limit (400).",
+  INVALID_TEXT: "A name contains a control character, a bidirectional formatting character or a lone surrogate (400).",
+  INVALID_URL: "An image or logo URL is not an absolute http(s) URL (400).",
+  INVALID_SLUG: "An organization slug holds something other than letters, digits, and -, _ or . between them (400).",
   TOO_MANY_REQUESTS: "A rate limit was reached; the `Retry-After` header says in how many seconds to try again (429).",
 } as const;
 

@@ -6,6 +6,7 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError } from "better-auth/api";
 import { AUTH_D1_REQUEST_ERROR_CODES, type AuthD1RequestErrorCode } from "./errors.js";
+import { assertImageURL, assertPlainText } from "./input-checks.js";
 
 /**
  * Limits on what a request may write.
@@ -33,7 +34,8 @@ const GUARD_ERROR_CODES = Object.fromEntries(
 
 /**
  * A plugin `createAuth` always adds. Without it a 1 MB name is stored as is: local D1 takes it, and a
- * production row can hold 2 MB. Field limits run as database hooks, so `auth.api.*` calls meet them too.
+ * production row can hold 2 MB; so are a name with NUL or U+202E and a `javascript:` image URL (see
+ * ./input-checks.ts). Field checks run as database hooks, so `auth.api.*` calls meet them too.
  */
 export function inputGuard(limits: InputLimits = {}): BetterAuthPlugin {
   const maxBodyBytes = limits.maxBodyBytes ?? 64 * 1024;
@@ -52,6 +54,8 @@ export function inputGuard(limits: InputLimits = {}): BetterAuthPlugin {
         });
       }
     }
+    assertPlainText("name", user.name);
+    assertImageURL("image", user.image);
   };
   return {
     id: "auth-d1-input-guard",
