@@ -18,3 +18,4 @@ export type { AuthD1Options, AuthD1OwnOptions, ResolvedBetterAuthOptions } from 
 export type { AuthEmail, AuthEmailKind, InvitationEmail, LinkEmail, OTPEmail, SendEmail } from "./mail.js";
 export type { InputLimits } from "./guard.js";
 export { checkRateLimit, servesLocalhost, ACCOUNT_RULES, type CheckRateLimitOptions, type RateLimitRule } from "./rate-limit/index.js";
+export { deleteExpiredRows, type DeleteExpiredRowsOptions, type DeletedRows } from "./cleanup.js";
