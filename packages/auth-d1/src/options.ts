@@ -28,6 +28,13 @@ export interface AuthD1OwnOptions {
   binding?: string;
   /** Request body and field length limits; see {@link InputLimits} for the defaults. */
   limits?: InputLimits;
+  /**
+   * `true`: no session until the address is verified. Sign-up then answers an address that already has an
+   * account as it answers a new one (200, a user, no session; the password is hashed either way), so it no
+   * longer tells who has an account; sign-in before verifying answers 403 `EMAIL_NOT_VERIFIED` and mails a
+   * new link. Needs `sendEmail`. Default `false`: sign-up signs in at once and answers 422 for a taken address.
+   */
+  requireEmailVerification?: boolean;
 }
 
 /**
@@ -61,7 +68,13 @@ export function buildBetterAuthOptions(
   database: NonNullable<BetterAuthOptions["database"]>,
   options: AuthD1Options,
 ): BetterAuthOptions {
-  const { sendEmail, binding: _binding, limits, ...userOptions } = options;
+  const { sendEmail, binding: _binding, limits, requireEmailVerification, ...userOptions } = options;
+  if (requireEmailVerification && !sendEmail) {
+    throw new AuthD1Error(
+      "OPTIONS_INVALID",
+      "requireEmailVerification needs sendEmail: without it no verification link is ever sent and nobody can sign in. Pass `sendEmail` or remove `requireEmailVerification`.",
+    );
+  }
   if ("database" in userOptions || "secret" in userOptions || "secrets" in userOptions) {
     throw new AuthD1Error(
       "OPTIONS_INVALID",
@@ -80,11 +93,13 @@ export function buildBetterAuthOptions(
     baseURL: resolved.baseURL,
     emailAndPassword: {
       enabled: true,
+      requireEmailVerification: requireEmailVerification === true,
       revokeSessionsOnPasswordReset: true,
       sendResetPassword: mail && (async (data, request) => mail("reset-password", data, request)),
     },
     emailVerification: mail && {
       sendOnSignUp: true,
+      sendOnSignIn: requireEmailVerification === true,
       autoSignInAfterVerification: true,
       sendVerificationEmail: async (data, request) => mail("verify-email", data, request),
     },
