@@ -25,7 +25,15 @@ export interface DeleteExpiredRowsOptions {
   rateLimitMaxAge?: number;
 }
 
-/** How many rows each table lost, and whether expired rows are left for the next run. */
+/**
+ * How many rows each table lost, and whether expired rows are left for the next run.
+ *
+ * @example
+ * ```ts
+ * const deleted: DeletedRows = await deleteExpiredRows(env);
+ * if (deleted.more) console.log("more expired rows left for the next run", deleted);
+ * ```
+ */
 export interface DeletedRows {
   session: number;
   verification: number;

@@ -63,6 +63,11 @@ const MAIL_PATHS = new Set([
 /**
  * Per account, whatever IP the requests come from: the account is the `email` (or `username`) of the body,
  * or for a second factor the pending sign-in's `two_factor` cookie (else the session cookie).
+ *
+ * @example
+ * ```ts
+ * const { window, max } = ACCOUNT_RULES.signIn; // 10 sign-ins per 300 s for one account
+ * ```
  */
 export const ACCOUNT_RULES = {
   /** Password and one-time-code sign-ins for one account. */
