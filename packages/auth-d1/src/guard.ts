@@ -27,6 +27,17 @@ export interface InputLimits {
 
 const EMAIL_MAX_LENGTH = 254;
 
+/** better-auth's own names for the statuses it answers without a body. */
+const STATUS_CODES: Record<number, string> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "TOO_MANY_REQUESTS",
+};
+
 /** The guard's codes in the shape better-auth plugins declare as `$ERROR_CODES`. */
 const GUARD_ERROR_CODES = Object.fromEntries(
   Object.entries(AUTH_D1_REQUEST_ERROR_CODES).map(([code, message]) => [code, { code, message }]),
@@ -66,6 +77,20 @@ export function inputGuard(limits: InputLimits = {}): BetterAuthPlugin {
         return { response: Response.json({ code: GUARD_ERROR_CODES.PAYLOAD_TOO_LARGE.code, message }, { status: 413 }) };
       }
     },
+    // better-auth answers some refusals with an empty or plain-text body (401 on a signed-out admin call) or
+    // with a message and no code; clients read `code` from every error, so each gets one.
+    async onResponse(response) {
+      if (response.status < 400) return;
+      const text = (await response.clone().text()).trim();
+      const parsed = parseObject(text);
+      if (typeof parsed?.code === "string") return;
+      const headers = new Headers(response.headers);
+      headers.set("content-type", "application/json");
+      headers.delete("content-length");
+      const code = STATUS_CODES[response.status] ?? `HTTP_${response.status}`;
+      const body = parsed ? { ...parsed, code } : { code, message: text.slice(0, 200) || response.statusText || code };
+      return { response: new Response(JSON.stringify(body), { status: response.status, statusText: response.statusText, headers }) };
+    },
     init() {
       return {
         options: {
@@ -96,5 +121,14 @@ async function bodyExceeds(request: Request, limit: number): Promise<boolean> {
       await reader.cancel();
       return true;
     }
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }
