@@ -77,6 +77,28 @@ export function inputGuard(limits: InputLimits = {}): BetterAuthPlugin {
         return { response: Response.json({ code: GUARD_ERROR_CODES.PAYLOAD_TOO_LARGE.code, message }, { status: 413 }) };
       }
     },
+    init() {
+      return {
+        options: {
+          databaseHooks: {
+            user: {
+              create: { before: checkUser },
+              update: { before: checkUser },
+            },
+          },
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A plugin `createAuth` adds after the failed-commit one (whose answer to a failed commit must win): every
+ * error answer gets a JSON `code`.
+ */
+export function errorCodes(): BetterAuthPlugin {
+  return {
+    id: "auth-d1-error-codes",
     // better-auth answers some refusals with an empty or plain-text body (401 on a signed-out admin call) or
     // with a message and no code; clients read `code` from every error, so each gets one.
     async onResponse(response) {
@@ -90,18 +112,6 @@ export function inputGuard(limits: InputLimits = {}): BetterAuthPlugin {
       const code = STATUS_CODES[response.status] ?? `HTTP_${response.status}`;
       const body = parsed ? { ...parsed, code } : { code, message: text.slice(0, 200) || response.statusText || code };
       return { response: new Response(JSON.stringify(body), { status: response.status, statusText: response.statusText, headers }) };
-    },
-    init() {
-      return {
-        options: {
-          databaseHooks: {
-            user: {
-              create: { before: checkUser },
-              update: { before: checkUser },
-            },
-          },
-        },
-      };
     },
   };
 }

@@ -7,7 +7,7 @@ import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import type { ResolvedAuthEnv } from "./env.js";
 import { failedCommit } from "./d1/failed-commit.js";
 import { AuthD1Error } from "./errors.js";
-import { inputGuard, type InputLimits } from "./guard.js";
+import { errorCodes, inputGuard, type InputLimits } from "./guard.js";
 import { linkEmail, type SendEmail } from "./mail.js";
 import { resolvePresets } from "./preset.js";
 import { DEFAULT_RULE, type CustomRules } from "./rate-limit/rules.js";
@@ -127,7 +127,7 @@ export function buildBetterAuthOptions(
     adminUserIds: resolved.adminUserIds,
   });
   const { rateLimit, limiter } = rateLimitFor(merged, resolved);
-  return { ...merged, trustedOrigins, rateLimit, plugins: [inputGuard(limits), ...(limiter ? [limiter] : []), failedCommit(), ...plugins] };
+  return { ...merged, trustedOrigins, rateLimit, plugins: [inputGuard(limits), ...(limiter ? [limiter] : []), failedCommit(), errorCodes(), ...plugins] };
 }
 
 /**
