@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isAuthD1Error } from "@acme/auth-d1";
+import { deleteExpiredRows, isAuthD1Error } from "@acme/auth-d1";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authFor } from "./auth.js";
@@ -61,4 +61,10 @@ app.onError((error, c) => {
   return c.json({ code: "INTERNAL_SERVER_ERROR" }, 500);
 });
 
-export default app;
+export default {
+  fetch: app.fetch,
+  // The Cron Trigger in wrangler.jsonc: expired rows are deleted in bounded batches.
+  scheduled(_controller, env, ctx) {
+    ctx.waitUntil(deleteExpiredRows(env).then(() => undefined));
+  },
+} satisfies ExportedHandler<Env>;

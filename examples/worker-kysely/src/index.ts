@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isAuthD1Error } from "@acme/auth-d1";
+import { deleteExpiredRows, isAuthD1Error } from "@acme/auth-d1";
 import { authFor } from "./auth.js";
 import { bearerUserId } from "./bearer.js";
 import { limitBody, MAX_BODY_BYTES } from "./body-limit.js";
@@ -50,5 +50,9 @@ export default {
       if (isAuthD1Error(error)) return Response.json({ code: error.code, message: error.message }, { status: 500 });
       return Response.json({ code: "INTERNAL_SERVER_ERROR" }, { status: 500 });
     }
+  },
+  // The Cron Trigger in wrangler.jsonc: expired rows are deleted in bounded batches.
+  scheduled(_controller, env, ctx) {
+    ctx.waitUntil(deleteExpiredRows(env).then(() => undefined));
   },
 } satisfies ExportedHandler<Env>;

@@ -42,6 +42,10 @@ export const AUTH_D1_REQUEST_ERROR_CODES = {
   FIELD_TOO_LONG: "A name, email or image URL is longer than the limit (400).",
   WRITE_CONFLICT: "Another request changed the same rows first; nothing of this one was written. Send it again (409).",
   EMAIL_SEND_FAILED: "The mail service refused or failed to send an auth mail; ask again for a new link or code (502).",
+  INVALID_TEXT: "A name contains a control character, a bidirectional formatting character or a lone surrogate (400).",
+  INVALID_URL: "An image or logo URL is not an absolute http(s) URL (400).",
+  INVALID_SLUG: "An organization slug holds something other than letters, digits, and -, _ or . between them (400).",
+  TOO_MANY_REQUESTS: "A rate limit was reached; the `Retry-After` header says in how many seconds to try again (429).",
 } as const;
 
 /** A code a request can be answered with by this package. */

@@ -6,6 +6,7 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError } from "better-auth/api";
 import { AUTH_D1_REQUEST_ERROR_CODES, type AuthD1RequestErrorCode } from "./errors.js";
+import { assertImageURL, assertPlainText } from "./input-checks.js";
 
 /**
  * Limits on what a request may write.
@@ -26,6 +27,17 @@ export interface InputLimits {
 
 const EMAIL_MAX_LENGTH = 254;
 
+/** better-auth's own names for the statuses it answers without a body. */
+const STATUS_CODES: Record<number, string> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "TOO_MANY_REQUESTS",
+};
+
 /** The guard's codes in the shape better-auth plugins declare as `$ERROR_CODES`. */
 const GUARD_ERROR_CODES = Object.fromEntries(
   Object.entries(AUTH_D1_REQUEST_ERROR_CODES).map(([code, message]) => [code, { code, message }]),
@@ -33,7 +45,8 @@ const GUARD_ERROR_CODES = Object.fromEntries(
 
 /**
  * A plugin `createAuth` always adds. Without it a 1 MB name is stored as is: local D1 takes it, and a
- * production row can hold 2 MB. Field limits run as database hooks, so `auth.api.*` calls meet them too.
+ * production row can hold 2 MB; so are a name with NUL or U+202E and a `javascript:` image URL (see
+ * ./input-checks.ts). Field checks run as database hooks, so `auth.api.*` calls meet them too.
  */
 export function inputGuard(limits: InputLimits = {}): BetterAuthPlugin {
   const maxBodyBytes = limits.maxBodyBytes ?? 64 * 1024;
@@ -52,6 +65,8 @@ export function inputGuard(limits: InputLimits = {}): BetterAuthPlugin {
         });
       }
     }
+    assertPlainText("name", user.name);
+    assertImageURL("image", user.image);
   };
   return {
     id: "auth-d1-input-guard",
@@ -77,6 +92,30 @@ export function inputGuard(limits: InputLimits = {}): BetterAuthPlugin {
   };
 }
 
+/**
+ * A plugin `createAuth` adds after the failed-commit one (whose answer to a failed commit must win): every
+ * error answer gets a JSON `code`.
+ */
+export function errorCodes(): BetterAuthPlugin {
+  return {
+    id: "auth-d1-error-codes",
+    // better-auth answers some refusals with an empty or plain-text body (401 on a signed-out admin call) or
+    // with a message and no code; clients read `code` from every error, so each gets one.
+    async onResponse(response) {
+      if (response.status < 400) return;
+      const text = (await response.clone().text()).trim();
+      const parsed = parseObject(text);
+      if (typeof parsed?.code === "string") return;
+      const headers = new Headers(response.headers);
+      headers.set("content-type", "application/json");
+      headers.delete("content-length");
+      const code = STATUS_CODES[response.status] ?? `HTTP_${response.status}`;
+      const body = parsed ? { ...parsed, code } : { code, message: text.slice(0, 200) || response.statusText || code };
+      return { response: new Response(JSON.stringify(body), { status: response.status, statusText: response.statusText, headers }) };
+    },
+  };
+}
+
 async function bodyExceeds(request: Request, limit: number): Promise<boolean> {
   if (request.body === null) return false;
   const declared = request.headers.get("content-length");
@@ -92,5 +131,14 @@ async function bodyExceeds(request: Request, limit: number): Promise<boolean> {
       await reader.cancel();
       return true;
     }
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -30,3 +30,5 @@ export type {
 export { defaultEmailTemplates, escapeHTML, type EmailTemplate, type EmailTemplates, type MailApp, type RenderedEmail } from "./mail-templates.js";
 export type { SendEmailBinding } from "./mail-delivery.js";
 export type { InputLimits } from "./guard.js";
+export { checkRateLimit, servesLocalhost, ACCOUNT_RULES, type CheckRateLimitOptions, type RateLimitRule } from "./rate-limit/index.js";
+export { deleteExpiredRows, type DeleteExpiredRowsOptions, type DeletedRows } from "./cleanup.js";

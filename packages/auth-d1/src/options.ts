@@ -3,16 +3,18 @@
  *
  * @module
  */
-import type { BetterAuthOptions } from "better-auth";
+import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import type { ResolvedAuthEnv } from "./env.js";
 import { failedCommit } from "./d1/failed-commit.js";
 import { withRequestUnits } from "./d1/request-units.js";
 import { AuthD1Error } from "./errors.js";
-import { inputGuard, type InputLimits } from "./guard.js";
+import { errorCodes, inputGuard, type InputLimits } from "./guard.js";
 import { linkEmail, type SendEmail } from "./mail.js";
 import { assertMailDelivery, createMailer } from "./mail-delivery.js";
 import type { EmailTemplates } from "./mail-templates.js";
 import { resolvePresets } from "./preset.js";
+import { DEFAULT_RULE, type CustomRules } from "./rate-limit/rules.js";
+import { rateLimiter, servesLocalhost } from "./rate-limit/index.js";
 
 /**
  * Our own options, next to better-auth's.
@@ -36,6 +38,13 @@ export interface AuthD1OwnOptions {
   binding?: string;
   /** Request body and field length limits; see {@link InputLimits} for the defaults. */
   limits?: InputLimits;
+  /**
+   * `true`: no session until the address is verified. Sign-up then answers an address that already has an
+   * account as it answers a new one (200, a user, no session; the password is hashed either way), so it no
+   * longer tells who has an account; sign-in before verifying answers 403 `EMAIL_NOT_VERIFIED` and mails a
+   * new link. Needs `sendEmail`. Default `false`: sign-up signs in at once and answers 422 for a taken address.
+   */
+  requireEmailVerification?: boolean;
 }
 
 /**
@@ -61,14 +70,15 @@ const GITHUB_SCOPES = ["read:user", "user:email"];
 
 /**
  * Builds better-auth options: email/password on, social providers from env, mail through `sendEmail`,
- * the client IP from Cloudflare's header, rate limits kept in D1, then the caller's options on top.
+ * the client IP from Cloudflare's header, rate limits on (in D1) unless the Worker serves localhost, then the
+ * caller's options on top.
  */
 export function buildBetterAuthOptions(
   resolved: ResolvedAuthEnv,
   database: NonNullable<BetterAuthOptions["database"]>,
   options: AuthD1Options,
 ): BetterAuthOptions {
-  const { sendEmail, binding: _binding, emailBinding: _emailBinding, emailTemplates, limits, ...userOptions } = options;
+  const { sendEmail, binding: _binding, emailBinding: _emailBinding, emailTemplates, limits, requireEmailVerification, ...userOptions } = options;
   if ("database" in userOptions || "secret" in userOptions || "secrets" in userOptions) {
     throw new AuthD1Error(
       "OPTIONS_INVALID",
@@ -88,11 +98,13 @@ export function buildBetterAuthOptions(
     baseURL: resolved.baseURL,
     emailAndPassword: {
       enabled: true,
+      requireEmailVerification: requireEmailVerification === true,
       revokeSessionsOnPasswordReset: true,
       sendResetPassword: mail && (async (data, request) => mail("reset-password", data, request)),
     },
     emailVerification: mail && {
       sendOnSignUp: true,
+      sendOnSignIn: requireEmailVerification === true,
       autoSignInAfterVerification: true,
       sendVerificationEmail: async (data, request) => mail("verify-email", data, request),
     },
@@ -120,7 +132,33 @@ export function buildBetterAuthOptions(
     adminUserIds: resolved.adminUserIds,
   });
   if (!mailer) assertMailDelivery(resolved.email.bindingName, { pluginIds: plugins.map((plugin) => plugin.id), requireEmailVerification: merged.emailAndPassword?.requireEmailVerification === true });
-  return { ...merged, trustedOrigins, plugins: [inputGuard(limits), failedCommit(), ...withRequestUnits(plugins)] };
+  const { rateLimit, limiter } = rateLimitFor(merged, resolved);
+  return { ...merged, trustedOrigins, rateLimit, plugins: [inputGuard(limits), ...(limiter ? [limiter] : []), failedCommit(), errorCodes(), ...withRequestUnits(plugins)] };
+}
+
+/**
+ * Our limiter (one D1 statement per limited request, per IP and per account) unless `rateLimit.enabled` is
+ * `false` or you chose another `storage`/`customStorage`, which better-auth's own limiter then uses. Either
+ * way it is on unless the Worker serves localhost: better-auth alone waits for `NODE_ENV=production`, which
+ * no Worker sets.
+ */
+function rateLimitFor(merged: BetterAuthOptions, resolved: ResolvedAuthEnv): { rateLimit: BetterAuthOptions["rateLimit"]; limiter: BetterAuthPlugin | undefined } {
+  const settings = merged.rateLimit ?? {};
+  const baseURL = typeof merged.baseURL === "string" ? merged.baseURL : resolved.baseURL;
+  if (settings.enabled === false) return { rateLimit: settings, limiter: undefined };
+  if (settings.storage !== "database" || settings.customStorage) {
+    return { rateLimit: { ...settings, enabled: settings.enabled ?? !(baseURL && servesLocalhost(baseURL)) }, limiter: undefined };
+  }
+  const limiter = rateLimiter({
+    database: resolved.database,
+    enabled: settings.enabled,
+    baseURL,
+    basePath: merged.basePath ?? "/api/auth",
+    fallback: { window: settings.window ?? DEFAULT_RULE.window, max: settings.max ?? DEFAULT_RULE.max },
+    customRules: settings.customRules as CustomRules | undefined,
+  });
+  // Ours counts; better-auth's own limiter would count every request a second time.
+  return { rateLimit: { ...settings, enabled: false }, limiter };
 }
 
 /** The origins of the URLs that parse; patterns such as `https://*.example.com` are left out. */

@@ -108,11 +108,16 @@ export const verificationTable = sqliteTable(
   (table) => [index("verification_identifier_idx").on(table.identifier)],
 );
 
-/** Rate-limit counters. D1, not KV: KV is eventually consistent and cannot increment atomically. */
+/**
+ * Rate-limit counters. D1, not KV: KV is eventually consistent and cannot increment atomically. `key` is
+ * `ip:<address>:<rule>` or `account:<group>:<hash>`; `last_request` holds when the counter's current window
+ * opened (ms since the epoch), and `count` the requests in it.
+ */
 export const rateLimitTable = sqliteTable("rate_limit", {
   id: text("id").primaryKey(),
   key: text("key").notNull().unique(),
   count: integer("count").notNull(),
+  /** When the current window opened (ms): the name is better-auth's field, `lastRequest`. */
   lastRequest: integer("last_request").notNull(),
 });
 

@@ -4,13 +4,13 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { activeIn, ISO_DATE, lastMailTo, one, organizationAdapters, organizationPeople, organizationRows, rows, uniqueEmail } from "../support/index.js";
+import { activeIn, ISO_DATE, lastMailTo, one, organizationAdapters, organizationPeople, organizationRows, rows, uniqueEmail, verifyEmail } from "../support/index.js";
 
 const both = organizationAdapters();
 
 describe.each(both)("$name adapter: presets.organization over HTTP", { timeout: 120_000 }, (adapter) => {
   const { name, outbox } = adapter;
-  const { signedUp, ownedOrganization, joined } = organizationPeople(adapter);
+  const { signedUp, unverified, ownedOrganization, joined } = organizationPeople(adapter);
 
   it("creates an organization: its row, the owner's member row, a default team, and makes it active", async () => {
     const { owner, organization, created } = await ownedOrganization("create");
@@ -81,7 +81,7 @@ describe.each(both)("$name adapter: presets.organization over HTTP", { timeout: 
 
   it("accepts an invitation after signing up: a member row with the invited role, the invitation accepted", async () => {
     const { owner, organization } = await ownedOrganization("accept");
-    const invitee = await signedUp("invitee");
+    const invitee = await unverified("invitee");
     const invited = await owner.client.post("/organization/invite-member", { email: invitee.email, role: "admin" });
     const invitationId = lastMailTo(outbox, invitee.email, "organization-invitation").invitationId;
     expect(invitationId).toBe(invited.body.id);
@@ -91,9 +91,13 @@ describe.each(both)("$name adapter: presets.organization over HTTP", { timeout: 
     expect(stolen.status).toBe(403);
     expect(stolen.body.code).toBe("YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION");
 
-    // The invitee has not verified their address: with better-auth's own random invitation ids it does not
-    // ask for that (set `requireEmailVerificationOnInvitation` to insist).
-    expect(await one("SELECT email_verified FROM user WHERE id = ?", invitee.userId)).toEqual({ email_verified: 0 });
+    // Anyone can sign up with the invited address: until they show they own it, the invitation stays pending.
+    const unproven = await invitee.client.post("/organization/accept-invitation", { invitationId });
+    expect(unproven.status).toBe(403);
+    expect(unproven.body.code).toBe("EMAIL_VERIFICATION_REQUIRED_BEFORE_ACCEPTING_OR_REJECTING_INVITATION");
+    expect(await one("SELECT status FROM invitation WHERE id = ?", invitationId)).toEqual({ status: "pending" });
+    expect(await rows("SELECT id FROM member WHERE user_id = ?", invitee.userId)).toHaveLength(0);
+    await verifyEmail(invitee, outbox);
     const res = await invitee.client.post("/organization/accept-invitation", { invitationId });
     expect(res.status).toBe(200);
     expect(res.body.invitation).toMatchObject({ id: invitationId, status: "accepted" });

@@ -9,7 +9,7 @@ import * as presets from "../../src/presets/index.js";
 import { adaptersWith } from "./adapters.js";
 import type { AuthHandler, TestClient } from "./client.js";
 import { one, rows } from "./d1.js";
-import { signedUp as signedUpOn, type SignedUpUser } from "./users.js";
+import { signedUp as signedUpOn, verifyEmail, type SignedUpUser } from "./users.js";
 
 // Dynamic access control needs an `ac` whose statements list every resource a run-time role may name, and
 // static roles drawn from it: a run-time role may only grant what the member creating it holds.
@@ -49,9 +49,17 @@ export async function activeIn(client: TestClient) {
 }
 
 /** Makes the people a test needs, through HTTP only, on one adapter. */
-export function organizationPeople({ name, auth }: ReturnType<typeof organizationAdapters>[number]) {
-  function signedUp(label: string): Promise<SignedUpUser> {
+export function organizationPeople({ name, auth, outbox }: ReturnType<typeof organizationAdapters>[number]) {
+  /** A new user who has not followed the verification link yet. */
+  function unverified(label: string): Promise<SignedUpUser> {
     return signedUpOn(auth(), `${name}-org-${label}`, `User ${label}`);
+  }
+
+  /** A new user who has followed the verification link: presets.organization wants that before accepting. */
+  async function signedUp(label: string): Promise<SignedUpUser> {
+    const user = await unverified(label);
+    await verifyEmail(user, outbox);
+    return user;
   }
 
   /** A signed-up owner and their new organization, which is now their session's active one. */
@@ -73,7 +81,7 @@ export function organizationPeople({ name, auth }: ReturnType<typeof organizatio
     return { ...user, memberId: accepted.body.member.id as string };
   }
 
-  return { signedUp, ownedOrganization, joined };
+  return { signedUp, unverified, ownedOrganization, joined };
 }
 
 /**

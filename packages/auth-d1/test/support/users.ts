@@ -2,6 +2,8 @@
  * The people tests sign up: one password, an address nobody else uses, and a signed-up user with a session.
  */
 import { expect } from "vitest";
+import type { AuthEmail } from "../../src/mail.js";
+import { lastMailTo } from "./adapters.js";
 import { TestClient, type AuthHandler } from "./client.js";
 
 /** Every test user's password: long enough for better-auth's minimum, never in a stored row. */
@@ -31,4 +33,11 @@ export async function signedUp(auth: AuthHandler, label: string, name = "Ada Lov
   const res = await client.post("/sign-up/email", { email, password: PASSWORD, name });
   expect(res.status).toBe(200);
   return { client, email, userId: res.body.user.id as string };
+}
+
+/** Follows the last verification link mailed to `user`, as they would; their address is then verified. */
+export async function verifyEmail(user: SignedUpUser, outbox: AuthEmail[]): Promise<void> {
+  const link = new URL(lastMailTo(outbox, user.email, "verify-email").url);
+  const res = await user.client.raw(link.pathname.replace("/api/auth", "") + link.search);
+  expect(res.status).toBe(302);
 }
