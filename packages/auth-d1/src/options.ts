@@ -42,7 +42,8 @@ export interface AuthD1OwnOptions {
    * `true`: no session until the address is verified. Sign-up then answers an address that already has an
    * account as it answers a new one (200, a user, no session; the password is hashed either way), so it no
    * longer tells who has an account; sign-in before verifying answers 403 `EMAIL_NOT_VERIFIED` and mails a
-   * new link. Needs `sendEmail`. Default `false`: sign-up signs in at once and answers 422 for a taken address.
+   * new link. Needs mail on a deployed Worker (a `send_email` binding or `sendEmail`). Default `false`: sign-up
+   * signs in at once and answers 422 for a taken address.
    */
   requireEmailVerification?: boolean;
 }

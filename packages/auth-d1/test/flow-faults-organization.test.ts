@@ -22,6 +22,7 @@ import {
   signedUp,
   teamMembershipFollowsMembership,
   teamSeatsMatchMembers,
+  markVerified,
   uniqueEmail,
   type AdapterName,
 } from "./support/index.js";
@@ -138,6 +139,7 @@ describe.each(names)("%s: two parallel accepts of one invitation", (name) => {
     expect(created.status).toBe(200);
     const organizationId = created.body.id as string;
     const user = await signedUp(auth(), `${name}-fforg-race-user`);
+    await markVerified(user.userId);
     const [team] = await rows<{ id: string }>("SELECT id FROM team WHERE organization_id = ?", organizationId);
     const invitation = await owner.client.post("/organization/invite-member", { email: user.email, role: "member", organizationId, teamId: team!.id });
     expect(invitation.status).toBe(200);

@@ -41,7 +41,8 @@ describe("sign-up and account enumeration", () => {
     expect(outbox.filter((mail) => mail.to === email && mail.kind === "verify-email")).toHaveLength(2);
   });
 
-  it("refuses requireEmailVerification without sendEmail at start-up", () => {
-    expect(() => createAuth(env, { requireEmailVerification: true })).toThrow(/requireEmailVerification needs sendEmail/);
+  it("refuses requireEmailVerification at start-up on a deployed Worker with no way to send mail", () => {
+    const deployed = { ...env, BETTER_AUTH_URL: "https://auth.example.com" };
+    expect(() => createAuth(deployed, { requireEmailVerification: true })).toThrow(expect.objectContaining({ code: "EMAIL_NOT_CONFIGURED" }));
   });
 });
