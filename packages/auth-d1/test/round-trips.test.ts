@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { AuthEmail } from "../src/mail.js";
 import * as presets from "../src/presets/index.js";
 import type { AuthD1Options } from "../src/options.js";
-import { countingD1, factories, PASSWORD, TestClient, uniqueEmail, verifyEmail, type AdapterName } from "./support/index.js";
+import { countingD1, factories, lastMailTo, PASSWORD, TestClient, uniqueEmail, verifyEmail, type AdapterName } from "./support/index.js";
 
 const names: AdapterName[] = ["drizzle", "kysely"];
 
@@ -22,6 +22,12 @@ const BUDGET: Record<string, Record<AdapterName, number>> = {
   "organization create": { drizzle: 5, kysely: 5 },
   "invitation accept": { drizzle: 7, kysely: 7 },
   "two-factor enable": { drizzle: 7, kysely: 7 },
+  "update user": { drizzle: 3, kysely: 3 },
+  "change password": { drizzle: 7, kysely: 7 },
+  "password reset request": { drizzle: 3, kysely: 3 },
+  "password reset": { drizzle: 11, kysely: 11 },
+  "organization delete": { drizzle: 8, kysely: 8 },
+  "delete user": { drizzle: 11, kysely: 11 },
 };
 
 /** What rate limiting adds (one upsert per limited request; get-session is not limited). */
@@ -32,6 +38,12 @@ const LIMITED: Record<string, number> = {
   "organization create": 1,
   "invitation accept": 1,
   "two-factor enable": 1,
+  "update user": 1,
+  "change password": 1,
+  "password reset request": 1,
+  "password reset": 1,
+  "organization delete": 1,
+  "delete user": 1,
 };
 
 const limits = {
@@ -58,7 +70,7 @@ describe.each(names.flatMap((name) => (["off", "on"] as const).map((limit) => [n
     return db.roundTrips.slice(from);
   }
 
-  it("stays within today's counts for sign-up, sign-in, get-session, organization create, invitation accept and two-factor enable", async () => {
+  it("stays within today's counts for sign-up, sign-in, get-session, organization create and delete, invitation accept, two-factor enable, update user, change password, password reset and delete user", async () => {
     // A warm instance, as in a warm isolate: the first request of an instance also reads the schema.
     await new TestClient(auth()).post("/sign-up/email", { email: uniqueEmail(`${name}-trips-warm`), password: PASSWORD, name: "Warm" });
     const measured: Record<string, string[]> = {};
@@ -82,6 +94,16 @@ describe.each(names.flatMap((name) => (["off", "on"] as const).map((limit) => [n
     expect(invited.status).toBe(200);
     measured["invitation accept"] = await trips(() => member.post("/organization/accept-invitation", { invitationId: invited.body.id }));
     measured["two-factor enable"] = await trips(() => member.post("/two-factor/enable", { password: PASSWORD }));
+    measured["update user"] = await trips(() => member.post("/update-user", { name: "Renamed" }));
+    const CHANGED = `${PASSWORD} changed`;
+    measured["change password"] = await trips(() => member.post("/change-password", { currentPassword: PASSWORD, newPassword: CHANGED, revokeOtherSessions: true }));
+    measured["password reset request"] = await trips(() => member.post("/request-password-reset", { email: memberEmail, redirectTo: "/reset" }));
+    const { token } = lastMailTo(outbox, memberEmail, "reset-password");
+    const RESET = `${PASSWORD} reset`;
+    measured["password reset"] = await trips(() => member.post("/reset-password", { token, newPassword: RESET }));
+    measured["organization delete"] = await trips(() => owner.post("/organization/delete", { organizationId }));
+    expect((await member.post("/sign-in/email", { email: memberEmail, password: RESET })).status).toBe(200);
+    measured["delete user"] = await trips(() => member.post("/delete-user", { password: RESET }));
 
     console.log(`${name}, rate limiting ${limit}, round trips:\n${Object.entries(measured).map(([flow, list]) => `  ${flow}: ${list.length} (${list.map((t) => t.replace(/\s+/g, " ").slice(0, 60)).join(" | ")})`).join("\n")}`);
     for (const [flow, list] of Object.entries(measured)) expect(list.length, flow).toBeLessThanOrEqual(BUDGET[flow]![name] + (limit === "on" ? LIMITED[flow]! : 0));

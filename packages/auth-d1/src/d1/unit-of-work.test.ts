@@ -132,4 +132,25 @@ describe("openUnitOfWork on D1", () => {
     await next.commit();
     expect(await env.DB.prepare("SELECT name FROM user WHERE id = ?").bind(id).first("name")).toBe("Second");
   });
+
+  it("answers an UPDATE or DELETE whose WHERE a read of the unit asked already from that read's rows, as changed since", async () => {
+    const name = `Same ${crypto.randomUUID()}`;
+    const [first, second] = [crypto.randomUUID(), crypto.randomUUID()];
+    for (const id of [first, second]) {
+      const now = new Date().toISOString();
+      await env.DB.prepare("INSERT INTO user (id, name, email, email_verified, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)").bind(id, name, `${id}@example.com`, now, now).run();
+    }
+    const columns = (await env.DB.prepare("SELECT name FROM pragma_table_info('user')").all<{ name: string }>()).results.map((c) => c.name);
+    const counted = countingD1(env.DB);
+    const unit = openUnitOfWork(counted.binding, new Map([["user", columns]]));
+    const run = (sql: string, ...params: unknown[]) => (unit.binding.prepare(sql) as D1PreparedStatement).bind(...params).run();
+    await run('select "primary".* from (select * from "user" where "user"."name" = ?) as "primary"', name);
+    expect((await run('update "user" set "image" = ? where "user"."name" = ?', "https://example.com/a.png", name)).meta.changes).toBe(2);
+    expect((await run('delete from "user" where "user"."id" = ?', second)).meta.changes).toBe(1);
+    expect((await run('update "user" set "image" = ? where "user"."name" = ?', "https://example.com/b.png", name)).meta.changes).toBe(1);
+    expect(counted.roundTrips).toHaveLength(1); // the read: every write after it was answered from the unit
+    await unit.commit();
+    const stored = await env.DB.prepare("SELECT id, image FROM user WHERE name = ?").bind(name).all();
+    expect(stored.results).toEqual([{ id: first, image: "https://example.com/b.png" }]);
+  });
 });

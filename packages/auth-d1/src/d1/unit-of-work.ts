@@ -103,6 +103,8 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
   // Stored rows the unit has read, by table and id: an UPDATE or DELETE of one of them by a unique key, with
   // plain values, is answered from it without a read of its own (the commit's guard checks it still matches).
   let seen = new Map<string, Map<unknown, Record<string, unknown>>>();
+  // What reads whose WHERE is equalities only returned, by table, columns and values (see resultKey).
+  let results = new Map<string, Record<string, unknown>[]>();
 
   const real = (sql: string, params: unknown[]): RealStatement => (database.prepare(sql) as RealStatement).bind(...params);
 
@@ -116,10 +118,11 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     queue = [];
     held = new Map();
     seen = new Map();
+    results = new Map();
     firstInsert = undefined;
     if (pending.length === 0) return statement?.all();
-    const results = (await database.batch(statement ? [...pending, statement] : pending)) as D1Outcome[];
-    return statement ? results.at(-1) : undefined;
+    const outcomes = (await database.batch(statement ? [...pending, statement] : pending)) as D1Outcome[];
+    return statement ? outcomes.at(-1) : undefined;
   }
 
   /** The read to run so it sees the held rows, or `undefined` when only a flush can make it see them. */
@@ -158,7 +161,8 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
       write.assignments.forEach((a, i) => next.set(a.column, row[`${NEW_VALUE}${i}`]));
       const mine = table.rows.findIndex((held) => held.get("id") === row.id);
       if (mine >= 0) table.rows.splice(mine, 1);
-      else table.hidden.add(row.id);
+      // Hidden even when the row is the unit's own: a result read earlier may still list it.
+      table.hidden.add(row.id);
       if (write.kind === "update") table.rows.push(next);
       after.push(Object.fromEntries(write.kind === "update" ? next : new Map(Object.entries(row).filter(([column]) => !column.startsWith(NEW_VALUE)))));
     }
@@ -169,14 +173,24 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     return { results, success: true, meta: { changes: found.length, rows_written: found.length, duration: 0 } };
   }
 
-  /** Keeps the rows a read of one table returned whole enough to carry their id. */
-  function remember(sql: string, outcome: D1Outcome): D1Outcome {
+  /**
+   * Keeps what a read of one table returned: each row that carries its id, and, when the read's WHERE is
+   * equalities only and every row is whole, the result itself: every row that matched, under the columns and
+   * values it asked for. A later write with the same WHERE is then answered from it.
+   */
+  function remember(sql: string, params: unknown[], outcome: D1Outcome): D1Outcome {
     const tables = tablesRead(sql);
     if (tables?.size !== 1 || /\b(join|group\s+by|union)\b/i.test(sql)) return outcome;
     const [table] = tables;
     const rows = seen.get(table!) ?? new Map<unknown, Record<string, unknown>>();
     seen.set(table!, rows);
     for (const row of outcome.results) if (row.id != null) rows.set(row.id, row);
+    const where = whereOfRead(sql, table!);
+    const terms = where === undefined ? undefined : equalities(where, table!);
+    const every = catalog.get(table!);
+    if (terms && terms.length === params.length && every && outcome.results.every((row) => row.id != null && every.every((c) => c in row))) {
+      results.set(resultKey(table!, terms, params), outcome.results);
+    }
     return outcome;
   }
 
@@ -191,7 +205,10 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     const where = params.slice(write.setParams);
     if (where.length !== terms.length) return undefined;
     const unique = new Set(["id", ...(UNIQUE_COLUMNS.get(write.table) ?? [])]);
-    if (!terms.some((column) => unique.has(column))) return undefined;
+    const byUniqueKey = terms.some((column) => unique.has(column));
+    // Without a unique key, only a read with the very same WHERE says which rows match: all of them.
+    const result = byUniqueKey ? undefined : results.get(resultKey(write.table, terms, where));
+    if (!byUniqueKey && !result) return undefined;
     const matches = (row: Record<string, unknown> | Map<string, unknown>) =>
       terms.every((column, i) => {
         const value = row instanceof Map ? row.get(column) : row[column];
@@ -201,26 +218,30 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     // A stored row read with some of its columns only would leave the others NULL in what later reads see.
     const every = catalog.get(write.table);
     const whole = (row: Record<string, unknown>) => every !== undefined && every.every((column) => column in row);
+    // What the unit holds stands in for what it read of the same rows: changed, deleted or new since.
+    const stored = result ?? [...(seen.get(write.table)?.values() ?? [])];
     const candidates = [
       ...(table?.rows ?? []).map((row) => Object.fromEntries(row)),
-      ...[...(seen.get(write.table)?.values() ?? [])].filter((row) => !table?.hidden.has(row.id) && !table?.rows.some((h) => h.get("id") === row.id)),
+      ...stored.filter((row) => !table?.hidden.has(row.id) && !table?.rows.some((h) => h.get("id") === row.id)),
     ];
     const found = candidates.filter(matches);
-    if (found.length !== 1) return undefined;
-    if (!table?.rows.some((row) => row.get("id") === found[0]!.id) && !whole(found[0]!)) return undefined;
+    if (byUniqueKey && found.length !== 1) return undefined;
+    if (found.some((row) => !table?.rows.some((held) => held.get("id") === row.id) && !whole(row))) return undefined;
     const columns = write.returning === "*" ? (catalog.get(write.table) ?? []) : (write.returning ?? []);
     if (write.returning === "*" && columns.length === 0) return undefined;
-    if (columns.some((column) => !(column in found[0]!) && !write.assignments.some((a) => a.column === column))) return undefined;
-    const row = { ...found[0]! };
-    write.assignments.forEach((_, i) => (row[`${NEW_VALUE}${i}`] = storedValue(params[i])));
-    return [row];
+    if (found.some((row) => columns.some((column) => !(column in row) && !write.assignments.some((a) => a.column === column)))) return undefined;
+    return found.map((known) => {
+      const row = { ...known };
+      write.assignments.forEach((_, i) => (row[`${NEW_VALUE}${i}`] = storedValue(params[i])));
+      return row;
+    });
   }
 
   async function execute(sql: string, params: unknown[]): Promise<D1Outcome> {
     ensureOpen();
     if (tablesRead(sql)) {
       const read = readOf(sql, params);
-      return read ? remember(sql, await real(read.sql, read.params).all()) : (await flush(real(sql, params)))!;
+      return read ? remember(sql, params, await real(read.sql, read.params).all()) : (await flush(real(sql, params)))!;
     }
     const insert = insertShape(sql, params);
     if (insert) {
@@ -274,7 +295,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
         if (read) {
           const values = await real(read.sql, read.params).raw();
           const columns = selectedColumns(sql);
-          if (columns) remember(sql, { results: values.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))), success: true, meta: {} });
+          if (columns) remember(sql, params, { results: values.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))), success: true, meta: {} });
           return values;
         }
         await flush();
@@ -307,6 +328,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
       queue = [];
       held = new Map();
       seen = new Map();
+      results = new Map();
       firstInsert = undefined;
       const list = statements.map((s) => {
         const { sql, params } = s as { sql?: string; params?: unknown[] };
@@ -344,6 +366,24 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
       held = new Map();
     },
   };
+}
+
+/** The key of a read's result: its table and the columns and values its WHERE asks for, in order. */
+function resultKey(table: string, columns: readonly string[], values: readonly unknown[]): string {
+  return JSON.stringify([table, columns, values.map(storedValue)]);
+}
+
+/**
+ * The WHERE of a plain read of `table`: Drizzle's `select "a", "b" from "t" where ...` or Kysely's
+ * `select "primary".* from (select * from "t" where ...) as "primary"`, with no placeholder before it.
+ */
+function whereOfRead(sql: string, table: string): string | undefined {
+  const text = sql.trim();
+  const drizzle = /^select\s+((?:"[^"]+"\s*,\s*)*"[^"]+")\s+from\s+"([^"]+)"\s+where\s+([\s\S]+)$/i.exec(text);
+  if (drizzle && drizzle[2]!.toLowerCase() === table) return drizzle[3];
+  const kysely = /^select\s+"primary"\.\*\s+from\s+\(select\s+\*\s+from\s+"([^"]+)"\s+where\s+([\s\S]+)\)\s+as\s+"primary"$/i.exec(text);
+  if (kysely && kysely[1]!.toLowerCase() === table) return kysely[2];
+  return undefined;
 }
 
 /**
