@@ -1,6 +1,8 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { cookiesFrom, PASSWORD, sessionCookie, textOf, textsOf, totp, uniqueEmail } from "./support.js";
+import worker from "../src/index.js";
 import { call, captureMailLog, postJSON, signUp } from "./worker.js";
 
 captureMailLog();
@@ -91,5 +93,41 @@ describe("two-factor set-up on /profile", () => {
 
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/sign-in?next=%2Fprofile");
+  });
+});
+
+describe("two-factor set-up on a deployed Worker (rate limiting on)", () => {
+  // A Worker serving its https URL, not localhost: the package turns rate limiting on there.
+  const DEPLOYED = "https://auth.example.com";
+  const deployedEnv = { ...env, BETTER_AUTH_URL: DEPLOYED };
+  const ip = `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+  const send = (path: string, init: { method?: string; body?: BodyInit; cookie?: string; json?: boolean } = {}) => {
+    const headers = new Headers({ origin: DEPLOYED, "cf-connecting-ip": ip });
+    if (init.cookie) headers.set("cookie", init.cookie);
+    if (init.json) headers.set("content-type", "application/json");
+    return worker.fetch(new Request(`${DEPLOYED}${path}`, { method: init.method ?? "GET", body: init.body, headers, redirect: "manual" }), deployedEnv, createExecutionContext());
+  };
+
+  it("counts wrong passwords on POST /profile/two-factor against the auth API's limit: 429 with Retry-After, then the right password waits too", async () => {
+    const email = uniqueEmail();
+    const signedUp = await send("/api/auth/sign-up/email", { method: "POST", json: true, body: JSON.stringify({ email, password: PASSWORD, name: "Ada" }) });
+    expect(signedUp.status).toBe(200);
+    const cookie = cookiesFrom(signedUp);
+
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let attempt = 0; attempt < 12 && !limited; attempt++) {
+      const res = await send("/profile/two-factor", { method: "POST", body: enableForm("not the password"), cookie });
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+
+    expect(statuses[0]).toBe(400);
+    expect(limited, `statuses: ${statuses.join(", ")}`).toBeDefined();
+    expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(textOf(await limited!.text(), "error")).toMatch(/^Too many attempts/);
+    const right = await send("/profile/two-factor", { method: "POST", body: enableForm(PASSWORD), cookie });
+    expect(right.status).toBe(429);
+    expect(await twoFactorRows(email)).toBe(0);
   });
 });

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkRateLimit } from "@acme/auth-d1";
 import { isAPIError } from "better-auth/api";
 import { Hono, type Context } from "hono";
 import { renderSVG } from "uqr";
@@ -96,6 +97,14 @@ pages.get("/profile", async (c) => {
 pages.post("/profile/two-factor", async (c) => {
   const profile = await loadProfile(c);
   if (!profile) return signInFirst(c, "/profile");
+  // auth.api is never rate-limited: this route checks a password, so it counts against the same limit as
+  // POST /api/auth/two-factor/enable, per client and per account (the limiter is on wherever the Worker is not
+  // serving localhost).
+  const refused = await checkRateLimit(authFor(c.env), c.req.raw, { path: "/two-factor/enable", account: profile.user.email });
+  if (refused) {
+    const retryAfter = refused.headers.get("retry-after") ?? "60";
+    return c.html(profilePage({ ...profile, error: `Too many attempts: try again in ${retryAfter} seconds.` }), 429, { "retry-after": retryAfter });
+  }
   const form = await c.req.parseBody();
   const password = typeof form.password === "string" ? form.password : "";
   try {
