@@ -73,6 +73,10 @@ describe("pages", () => {
     expect(body).toContain("/passkey/generate-register-options");
     expect(body.match(/data-testid="session" data-current="true"/g)).toHaveLength(1);
     expect(textOf(body, "sign-out")).toBe("Sign out");
+    // Changing the password signs the other devices out unless the user unticks the box.
+    expect(body).toContain('<form id="change-password">');
+    expect(body).toMatch(/<input name="revokeOtherSessions" type="checkbox" data-testid="revoke-other-sessions" checked \/>/);
+    expect(body).toContain('api("/change-password", { currentPassword, newPassword, revokeOtherSessions: revokeOtherSessions === "on" })');
   });
 
   it("/profile says what just happened", async () => {

@@ -24,6 +24,7 @@ const NOTICES: Record<string, string> = {
   "two-factor-off": "Two-factor authentication is off.",
   "passkey-added": "Passkey added.",
   "session-revoked": "Session revoked.",
+  "password-changed": "Password changed.",
   "organization-created": "Organization created.",
   "organization-switched": "Active organization switched.",
   "invitation-sent": "Invitation sent. The link is in the mail log.",

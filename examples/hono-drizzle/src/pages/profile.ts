@@ -46,6 +46,12 @@ onSubmit("disable-two-factor", async ({ password }) => {
   go("/profile?notice=two-factor-off");
 });
 
+onSubmit("change-password", async ({ currentPassword, newPassword, revokeOtherSessions }) => {
+  // Unchecked, the other devices stay signed in with the old password's sessions: better-auth's default.
+  await api("/change-password", { currentPassword, newPassword, revokeOtherSessions: revokeOtherSessions === "on" });
+  go("/profile?notice=password-changed");
+});
+
 onSubmit("add-passkey", async ({ name }) => {
   await registerPasskey(name);
   go("/profile?notice=passkey-added");
@@ -82,7 +88,7 @@ export function profilePage(props: ProfileProps): Html {
         </p>
         <button type="button" data-testid="sign-out">Sign out</button>
       </section>
-      ${twoFactorSection(props)} ${passkeySection(props)} ${sessionSection(props)}
+      ${passwordSection()} ${twoFactorSection(props)} ${passkeySection(props)} ${sessionSection(props)}
     `,
     script: WEBAUTHN_SCRIPT + PROFILE_SCRIPT,
   });
@@ -139,6 +145,19 @@ function passkeySection({ passkeys }: ProfileProps): Html {
     <form id="add-passkey">
       <label>Passkey name (optional) <input name="name" autocomplete="off" /></label>
       <button type="submit" data-testid="add-passkey">Add a passkey</button>
+    </form>
+  </section>`;
+}
+
+/** Sessions on other devices survive a password change unless the box stays checked (docs/security.md). */
+function passwordSection(): Html {
+  return html`<section>
+    <h2>Password</h2>
+    <form id="change-password">
+      <label>Current password <input name="currentPassword" type="password" autocomplete="current-password" required /></label>
+      <label>New password <input name="newPassword" type="password" autocomplete="new-password" minlength="8" required /></label>
+      <label><input name="revokeOtherSessions" type="checkbox" data-testid="revoke-other-sessions" checked /> Sign out my other devices</label>
+      <button type="submit" data-testid="change-password-submit">Change password</button>
     </form>
   </section>`;
 }
