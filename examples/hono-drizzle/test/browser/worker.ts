@@ -21,6 +21,8 @@ export interface RunningWorker {
   loopbackURL: string;
   /** Every line the Worker logged, mails (`[mail] ...`) included. */
   log: string[];
+  /** The run's own local D1 state (`--persist-to`), e.g. for `wrangler d1 execute --local --persist-to`. */
+  state: string;
   stop(): Promise<void>;
 }
 
@@ -61,7 +63,7 @@ export async function startWorker(): Promise<RunningWorker> {
     await stop();
     throw error;
   }
-  return { url, loopbackURL, log, stop };
+  return { url, loopbackURL, log, state, stop };
 }
 
 async function freePort(): Promise<number> {
