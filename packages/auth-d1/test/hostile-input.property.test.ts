@@ -1,7 +1,7 @@
 /**
  * Property-based: random requests to every endpoint in the OpenAPI schema of a Worker with every preset.
  * Bodies of random JSON and of the schema's own fields with wrong types and odd or long strings, random
- * cookies, origins and path parameters. Never a 5xx; a refusal is a JSON error with a code and adds or
+ * cookies, bearer tokens, origins and path parameters. Never a 5xx; a refusal is a JSON error with a code and adds or
  * removes no row. Bounded (fixed seed, a few hundred cases); prints how many ran.
  */
 import { env } from "cloudflare:test";
@@ -63,6 +63,13 @@ function requestFor(operation: Operation) {
     body: fc.oneof(fieldBody.map((value) => JSON.stringify(value)), fc.jsonValue().map((value) => JSON.stringify(value)), oddString),
     cookie: fc.oneof(fc.constant(undefined), oddString.map((value) => `better-auth.session_token=${encoded(value)}`), fc.constant("better-auth.two_factor=x.y; better-auth.session_token=a.b")),
     origin: fc.constantFrom(ORIGIN, "https://evil.example", "null", undefined),
+    // Forged or malformed credentials: a random bearer token, a JWT-shaped one signed by nobody, another scheme.
+    authorization: fc.oneof(
+      fc.constant(undefined),
+      oddString.map((value) => `Bearer ${encoded(value)}`),
+      fc.constant("Bearer eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl"),
+      fc.constant("Basic YWRtaW46YWRtaW4="),
+    ),
     param: oddString,
     query: fc.dictionary(fc.constantFrom(...operation.fields, "token", "callbackURL"), oddString, { maxKeys: 3 }),
   });
@@ -90,6 +97,7 @@ describe("random requests to every OpenAPI endpoint of a Worker with every prese
           const headers = new Headers({ "content-type": "application/json", "cf-connecting-ip": "10.9.9.9" });
           if (input.origin) headers.set("origin", input.origin);
           if (input.cookie) headers.set("cookie", input.cookie);
+          if (input.authorization) headers.set("authorization", input.authorization);
           const hasBody = operation.method !== "GET" && operation.method !== "HEAD";
           const before = await rowCount();
           const res = await auth.handler(new Request(url, { method: operation.method, headers, body: hasBody ? input.body : undefined, redirect: "manual" }));
