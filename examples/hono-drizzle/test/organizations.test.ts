@@ -87,11 +87,25 @@ describe("/organizations", () => {
     const invite = await postJSON("/api/auth/organization/invite-member", { email: uniqueEmail(), role: "member" }, owner.cookie);
     const { id } = await invite.json<{ id: string }>();
 
-    const res = await call(`/accept-invitation/${id}`, { cookie: await signUp(uniqueEmail()) });
+    const res = await call(`/accept-invitation/${id}`, { cookie: await verifiedUser(uniqueEmail()) });
 
     expect(res.status).toBe(403);
     const body = await res.text();
     expect(textOf(body, "error")).toMatch(/not the recipient/i);
+    expect(body).not.toContain('<button type="button" data-testid="accept-invitation">');
+  });
+
+  it("asks an invitee whose address is not verified yet to verify it first, without accept buttons", async () => {
+    const owner = await ownerOf("Acme");
+    const inviteeEmail = uniqueEmail();
+    const invite = await postJSON("/api/auth/organization/invite-member", { email: inviteeEmail, role: "member" }, owner.cookie);
+    const { id } = await invite.json<{ id: string }>();
+
+    const res = await call(`/accept-invitation/${id}`, { cookie: await signUp(inviteeEmail) });
+
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(textOf(body, "error")).toMatch(/^Verify your email address first/);
     expect(body).not.toContain('<button type="button" data-testid="accept-invitation">');
   });
 });

@@ -142,6 +142,11 @@ pages.get("/accept-invitation/:id", async (c) => {
   const headers = c.req.raw.headers;
   const session = await auth.api.getSession({ headers });
   if (!session) return c.html(acceptInvitationPage({ user: null, invitationId, nonce: cspNonce(c) }));
+  if (!session.user.emailVerified) {
+    // presets.organization lets only a verified address see and accept an invitation: say what to do first.
+    const error = "Verify your email address first: open the link in the mail we sent you, then come back to this page.";
+    return c.html(acceptInvitationPage({ user: session.user, invitationId, error, nonce: cspNonce(c) }));
+  }
   try {
     const invitation = await auth.api.getInvitation({ headers, query: { id: invitationId } });
     return c.html(acceptInvitationPage({ user: session.user, invitationId, invitation, nonce: cspNonce(c) }));
