@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { AuthEmail } from "@acme/auth-d1";
 import { createAuth, type AuthD1Options } from "@acme/auth-d1/drizzle";
 import * as presets from "@acme/auth-d1/presets";
 import { passkey } from "@acme/auth-d1/presets/passkey";
@@ -30,13 +31,8 @@ const roles = {
  */
 const authOptions = {
   appName: "auth-d1 example",
-  // Links and codes appear in the `wrangler dev` log, where the tests and the browser journey read them.
-  // Remove this hook and mail goes through Cloudflare Email Service: the EMAIL binding and AUTH_EMAIL_FROM
-  // in wrangler.jsonc (docs/email.md).
-  sendEmail(mail) {
-    const detail = "otp" in mail ? `code ${mail.otp}` : mail.url;
-    console.log(`[mail] ${mail.subject} (to ${mail.to}): ${detail}`);
-  },
+  // No `sendEmail`: a deployed Worker sends every auth mail through Cloudflare Email Service, the EMAIL
+  // binding and AUTH_EMAIL_FROM in wrangler.jsonc (docs/email.md). In local development, logMail below.
   plugins: [
     presets.twoFactor(),
     presets.organization({ ac, roles, teams: { enabled: true }, dynamicAccessControl: { enabled: true } }),
@@ -86,11 +82,21 @@ export function authFor(env: Env): Auth {
   if (twins.length === 0) return createAuth(env, options) as unknown as Auth;
   let local = withLoopbackTwins.get(env);
   if (local === undefined) {
-    local = { ...options, trustedOrigins: twins };
+    local = { ...options, trustedOrigins: twins, sendEmail: logMail };
     withLoopbackTwins.set(env, local);
   }
   // Same plugins, so the same endpoints; the types differ only in `advanced` and `trustedOrigins`, which `api` does not use.
   return createAuth(env, local) as unknown as Auth;
+}
+
+/**
+ * Local development only (`BETTER_AUTH_URL` is a localhost URL): each mail's link or code goes to the
+ * `wrangler dev` log, where you, the tests and the browser journey read it. Local wrangler would otherwise
+ * write the EMAIL binding's messages to files.
+ */
+function logMail(mail: AuthEmail): void {
+  const detail = "otp" in mail ? `code ${mail.otp}` : mail.url;
+  console.log(`[mail] ${mail.subject} (to ${mail.to}): ${detail}`);
 }
 
 function needsCrossSiteCookies(env: Env): boolean {
