@@ -6,6 +6,7 @@
  */
 import { APIError, isAPIError } from "better-auth/api";
 import { FAILED_COMMIT_HEADER } from "./failed-commit.js";
+import { errorText } from "./retry.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { AUTH_D1_REQUEST_ERROR_CODES } from "../errors.js";
 import { isWriteConflict, openUnitOfWork, type ColumnCatalog, type UnitOfWork } from "./unit-of-work.js";
@@ -65,7 +66,7 @@ function commitError(error: unknown): unknown {
     error.headers = headers;
     return error;
   }
-  const message = error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? "")}` : String(error);
+  const message = errorText(error);
   if (isWriteConflict(error)) {
     // A held write's guard: another request consumed the token, took the seat or changed the row first.
     return new APIError(

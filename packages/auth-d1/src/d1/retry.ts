@@ -18,9 +18,14 @@ const BACKOFF_MS = [20, 60];
 
 /** Whether `error` (or its cause) is one of the D1 errors Cloudflare documents as retryable. */
 export function isTransientD1Error(error: unknown): boolean {
-  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
-  const text = `${String(error)} ${cause === undefined ? "" : String(cause)}`;
+  const text = errorText(error);
   return TRANSIENT.some((fragment) => text.includes(fragment));
+}
+
+/** `error` and its cause as one string: D1 puts the SQLite message in either. */
+export function errorText(error: unknown): string {
+  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
+  return `${String(error)} ${cause === undefined ? "" : String(cause)}`;
 }
 
 interface Statement {

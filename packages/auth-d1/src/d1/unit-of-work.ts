@@ -5,7 +5,7 @@
  * @module
  */
 import type { D1DatabaseBinding } from "../env.js";
-import { isTransientD1Error } from "./retry.js";
+import { errorText, isTransientD1Error } from "./retry.js";
 import { insertShape, selectedColumns, storedValue, tablesRead, writeShape, type InsertShape, type WriteShape } from "./statement-shape.js";
 
 /** The columns of each table, for rebuilding the row of an `INSERT ... RETURNING *` (Kysely's form). */
@@ -46,8 +46,7 @@ const GUARD = "SELECT json(CASE WHEN changes() = ? THEN '0' ELSE 'auth-d1 write 
 
 /** Whether `error` is a held write's guard refusing the commit: another request changed its rows first. */
 export function isWriteConflict(error: unknown): boolean {
-  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
-  return /malformed JSON/i.test(`${String(error)} ${cause === undefined ? "" : String(cause)}`);
+  return /malformed JSON/i.test(errorText(error));
 }
 
 /**
@@ -112,14 +111,20 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     if (!open) throw new Error("[auth-d1] This unit of work has ended: run queries inside the transaction callback, not after it.");
   }
 
-  /** Sends everything held, with `statement` last in the same batch when given. */
-  async function flush(statement?: RealStatement): Promise<D1Outcome | undefined> {
-    const pending = queue;
+  /** The held writes, and the first one's insert, with everything the unit knew dropped: they are leaving. */
+  function takeQueue(): { pending: unknown[]; marker: typeof firstInsert } {
+    const taken = { pending: queue, marker: firstInsert };
     queue = [];
     held = new Map();
     seen = new Map();
     results = new Map();
     firstInsert = undefined;
+    return taken;
+  }
+
+  /** Sends everything held, with `statement` last in the same batch when given. */
+  async function flush(statement?: RealStatement): Promise<D1Outcome | undefined> {
+    const { pending } = takeQueue();
     if (pending.length === 0) return statement?.all();
     const outcomes = (await database.batch(statement ? [...pending, statement] : pending)) as D1Outcome[];
     return statement ? outcomes.at(-1) : undefined;
@@ -324,12 +329,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     prepare: (sql: string) => statement(sql, []),
     batch: (statements: unknown[]) => watched(async () => {
       ensureOpen();
-      const pending = queue;
-      queue = [];
-      held = new Map();
-      seen = new Map();
-      results = new Map();
-      firstInsert = undefined;
+      const { pending } = takeQueue();
       const list = statements.map((s) => {
         const { sql, params } = s as { sql?: string; params?: unknown[] };
         if (sql === undefined) throw new Error("[auth-d1] A unit of work's batch() takes statements prepared on its own binding.");
@@ -349,21 +349,13 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     async commit() {
       ensureOpen();
       open = false;
-      if (failure) {
-        queue = [];
-        held = new Map();
-        throw failure.error;
-      }
-      const pending = queue;
-      const marker = firstInsert;
-      queue = [];
-      held = new Map();
+      const { pending, marker } = takeQueue();
+      if (failure) throw failure.error;
       if (pending.length > 0) await commitOnce(database, pending, marker);
     },
     discard() {
       open = false;
-      queue = [];
-      held = new Map();
+      takeQueue();
     },
   };
 }
