@@ -7,6 +7,7 @@
 import { getCurrentDBAdapterAsyncLocalStorage, runWithTransaction } from "@better-auth/core/context";
 import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import { deleteUser, deleteUserCallback, isAPIError, verifyEmail } from "better-auth/api";
+import { withUserReadMemo } from "./user-read-memo.js";
 
 /**
  * The endpoints that write several rows outside any transaction of better-auth's, each run as one unit:
@@ -119,7 +120,8 @@ type DatabaseOption = NonNullable<BetterAuthOptions["database"]>;
  * better-auth reaches the transaction's adapter through `getCurrentAdapter`, but some plugin code calls the
  * adapter it was given (`ctx.context.adapter`) directly: two-factor marks its secret verified that way while
  * the flag and the new session are held in the unit. Each such call is sent to the current transaction's
- * adapter, so it is held and committed with the rest, or dropped with it.
+ * adapter, so it is held and committed with the rest, or dropped with it. A lookup of a user by id right
+ * after a read of that user is answered from it (./user-read-memo.ts).
  *
  * @example
  * ```ts
@@ -134,11 +136,17 @@ export function joiningTransactions(database: DatabaseOption): DatabaseOption {
     const base = factory(options) as Record<string, unknown>;
     for (const key of Object.keys(base)) {
       const method = base[key];
-      if (typeof method !== "function" || key === "transaction" || key === "createSchema") continue;
+      if (typeof method !== "function" || key === "createSchema") continue;
+      if (key === "transaction") {
+        // Counted as a call of the request, so no user row read before it answers a lookup after it.
+        base[key] = (...args: unknown[]) => withUserReadMemo(key, args, true, () => method.apply(base, args));
+        continue;
+      }
       base[key] = async (...args: unknown[]) => {
         const store = (await getCurrentDBAdapterAsyncLocalStorage()).getStore() as { adapter?: Record<string, unknown>; isTransactionActive?: boolean } | undefined;
         const joined = store?.isTransactionActive && store.adapter && store.adapter !== base ? store.adapter : undefined;
-        return joined ? (joined[key] as (...a: unknown[]) => unknown).apply(joined, args) : method.apply(base, args);
+        const run = () => (joined ? (joined[key] as (...a: unknown[]) => Promise<unknown>).apply(joined, args) : method.apply(base, args));
+        return withUserReadMemo(key, args, store?.isTransactionActive === true, run);
       };
     }
     return base;

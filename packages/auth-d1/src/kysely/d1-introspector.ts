@@ -6,13 +6,10 @@
 import type { DatabaseIntrospector, DatabaseMetadataOptions, Kysely, SchemaMetadata, TableMetadata } from "kysely";
 import { sql } from "kysely";
 
-interface TableRow {
-  name: string;
-  type: "table" | "view";
-}
-
+/** One column of one table or view, as the single catalog query returns it. */
 interface ColumnRow {
   table_name: string;
+  table_type: "table" | "view";
   name: string;
   type: string;
   notnull: number;
@@ -21,7 +18,8 @@ interface ColumnRow {
 }
 
 /**
- * Lists tables and columns in two queries. Kysely's generic SQLite introspector also reads D1's `_cf_*`
+ * Lists tables and columns in one query (one D1 round trip: better-auth runs this schema check on the first
+ * request of each instance). Kysely's generic SQLite introspector also reads D1's `_cf_*`
  * tables, and D1 answers that with SQLITE_AUTH; this one leaves them, `sqlite_*` and Kysely's migration
  * tables out.
  *
@@ -48,24 +46,23 @@ export class D1Introspector implements DatabaseIntrospector {
 
   async getTables(options: DatabaseMetadataOptions = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
     const internal = options.withInternalKyselyTables ? [] : ["kysely_migration", "kysely_migration_lock"];
-    const { rows: tables } = await sql<TableRow>`
-      SELECT name, type FROM sqlite_master
-      WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT LIKE '\_cf\_%' ESCAPE '\'
-      ORDER BY name`.execute(this.#db);
-    const wanted = tables.filter((table) => !internal.includes(table.name));
-    if (wanted.length === 0) return [];
-    const { rows: columns } = await sql<ColumnRow>`
-      SELECT m.name AS table_name, p.name, p.type, p."notnull", p.dflt_value, p.pk
+    // `!` escapes `_` in LIKE: a backslash in this template would reach SQLite as an empty ESCAPE.
+    const { rows } = await sql<ColumnRow>`
+      SELECT m.name AS table_name, m.type AS table_type, p.name, p.type, p."notnull", p.dflt_value, p.pk
       FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p
-      WHERE m.name IN (${sql.join(wanted.map((table) => table.name))})
+      WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite!_%' ESCAPE '!' AND m.name NOT LIKE '!_cf!_%' ESCAPE '!'
       ORDER BY m.name, p.cid`.execute(this.#db);
-    return wanted.map((table) => {
-      const own = columns.filter((column) => column.table_name === table.name);
+    const byTable = new Map<string, ColumnRow[]>();
+    for (const row of rows) {
+      if (internal.includes(row.table_name)) continue;
+      byTable.set(row.table_name, [...(byTable.get(row.table_name) ?? []), row]);
+    }
+    return [...byTable.values()].map((own) => {
       const integerKey = own.filter((column) => column.pk > 0);
       const rowidAlias = integerKey.length === 1 && integerKey[0]!.type.toLowerCase() === "integer" ? integerKey[0]!.name : undefined;
       return {
-        name: table.name,
-        isView: table.type === "view",
+        name: own[0]!.table_name,
+        isView: own[0]!.table_type === "view",
         isForeign: false,
         columns: own.map((column) => ({
           name: column.name,

@@ -22,8 +22,33 @@ type AdminOptions = NonNullable<Parameters<typeof adminPlugin>[0]>;
  */
 export const admin = ((options: AdminOptions = {}) =>
   preset((context) =>
-    adminPlugin({
-      ...options,
-      adminUserIds: [...new Set([...(context?.adminUserIds ?? []), ...(options.adminUserIds ?? [])])],
-    }),
+    withoutSignUpBanLookup(
+      adminPlugin({
+        ...options,
+        adminUserIds: [...new Set([...(context?.adminUserIds ?? []), ...(options.adminUserIds ?? [])])],
+      }),
+    ),
   )) as typeof adminPlugin;
+
+type AdminPlugin = ReturnType<typeof adminPlugin>;
+type SessionBefore = (session: { userId: string }, ctx: { path?: string } | null | undefined) => Promise<unknown>;
+
+/**
+ * The plugin checks for a ban before every session it creates, by reading the user. On `/sign-up/email`
+ * the session is for the user the same request has just created, which no one can have banned yet (the
+ * plugin's `banned` field takes no input and defaults to false): that read is one D1 round trip for
+ * nothing, so it is skipped there. Every other path keeps the check.
+ */
+function withoutSignUpBanLookup(plugin: AdminPlugin): AdminPlugin {
+  const init = plugin.init;
+  return {
+    ...plugin,
+    init(authContext: Parameters<AdminPlugin["init"]>[0]) {
+      const result = init(authContext);
+      const hooks = result.options.databaseHooks;
+      const before = hooks.session.create.before as SessionBefore;
+      const checked: SessionBefore = async (session, ctx) => (ctx?.path === "/sign-up/email" ? undefined : before(session, ctx));
+      return { ...result, options: { ...result.options, databaseHooks: { ...hooks, session: { ...hooks.session, create: { ...hooks.session.create, before: checked } } } } };
+    },
+  } as AdminPlugin;
+}
