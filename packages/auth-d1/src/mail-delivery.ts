@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { defineRequestState, hasRequestState } from "@better-auth/core/context";
+import type { BetterAuthPlugin } from "better-auth";
 import { APIError } from "better-auth/api";
 import { AuthD1Error } from "./errors.js";
 import type { AuthEmail, AuthEmailDraft, AuthEmailKind, SendEmail } from "./mail.js";
@@ -84,11 +86,58 @@ export function createMailer(config: MailerConfig): Mailer | undefined {
     try {
       await transport(mail, request);
     } catch (cause) {
-      if (cause instanceof APIError) throw cause;
-      console.error(`[auth-d1] the ${mail.kind} mail to ${mail.to} could not be sent:`, cause);
-      throw new APIError("BAD_GATEWAY", { code: "EMAIL_SEND_FAILED", message: "The mail could not be sent. Try again in a moment." });
+      const failure = cause instanceof APIError ? cause : new APIError("BAD_GATEWAY", { code: "EMAIL_SEND_FAILED", message: "The mail could not be sent. Try again in a moment." });
+      if (!(cause instanceof APIError)) console.error(`[auth-d1] the ${mail.kind} mail to ${mail.to} could not be sent:`, cause);
+      // better-auth swallows what some senders throw (it sends "in the background"): the request keeps it.
+      if (await hasRequestState()) (await failedMail.get()).error = failure;
+      throw failure;
     }
   };
+}
+
+/** The request's last mail that could not be sent, for the endpoints that answer with it. */
+const failedMail = defineRequestState<{ error?: APIError }>(() => ({}));
+
+/**
+ * Endpoints after whose failed mail the request has nothing to give: the inviter would believe the invitation
+ * left, the user would wait for a code that never comes. better-auth answers 200 there (it swallows the
+ * sender's error); they answer the mail's error instead (502 `EMAIL_SEND_FAILED`). Each also runs as one unit
+ * of work (request-units.ts), so the invitation or the code written before the mail is discarded with it.
+ */
+export const MAIL_REPORTING_PATHS: ReadonlySet<string> = new Set(["/organization/invite-member", "/two-factor/send-otp"]);
+
+/**
+ * `plugins` with each endpoint in {@link MAIL_REPORTING_PATHS} throwing the error of a mail it could not send,
+ * after the endpoint has run (better-auth having swallowed it).
+ *
+ * @example
+ * ```ts
+ * betterAuth({ database, plugins: withRequestUnits(reportingMailFailures([organization()])) });
+ * ```
+ */
+export function reportingMailFailures(plugins: readonly BetterAuthPlugin[]): BetterAuthPlugin[] {
+  return plugins.map((plugin) => {
+    if (!plugin.endpoints || !Object.values(plugin.endpoints).some((endpoint) => MAIL_REPORTING_PATHS.has(pathOf(endpoint)))) return plugin;
+    const endpoints = Object.fromEntries(Object.entries(plugin.endpoints).map(([key, endpoint]) => [key, MAIL_REPORTING_PATHS.has(pathOf(endpoint)) ? reporting(endpoint) : endpoint]));
+    return { ...plugin, endpoints } as BetterAuthPlugin;
+  });
+}
+
+function pathOf(endpoint: unknown): string {
+  return (endpoint as { path?: string } | undefined)?.path ?? "";
+}
+
+function reporting<E>(endpoint: E): E {
+  const run = endpoint as unknown as (input: unknown) => Promise<unknown>;
+  const wrapped = async (input: unknown) => {
+    const state = (await hasRequestState()) ? await failedMail.get() : undefined;
+    if (state) state.error = undefined;
+    const result = await run(input);
+    if (state?.error) throw state.error;
+    return result;
+  };
+  // better-call reads the path, the options and the rest from the endpoint's own properties.
+  return Object.assign(wrapped, endpoint) as unknown as E;
 }
 
 function pickTransport({ sendEmail, mail, baseURL }: MailerConfig): SendEmail | undefined {
