@@ -26,8 +26,9 @@ export interface EmailOTPOptions extends Omit<EmailOTPPluginOptions, "sendVerifi
 /**
  * better-auth's email-otp plugin with codes mailed through `createAuth`'s delivery (kind `email-otp`, with
  * `purpose`), stored hashed, valid five minutes, dead after three wrong tries and after one use. A code
- * whose mail fails is deleted and the request answers 502 `EMAIL_SEND_FAILED`: asking again sends a new
- * one. No password hash runs, so a sign-in fits the Workers Free plan's CPU limit. Yours win.
+ * whose mail fails is deleted; the request answers 200 as for any address (better-auth's answer, which tells
+ * nobody who has an account): asking again sends a new one. No password hash runs, so a sign-in fits the
+ * Workers Free plan's CPU limit. Yours win.
  *
  * @example
  * ```ts
