@@ -76,7 +76,7 @@ export function createMailer(config: MailerConfig): Mailer | undefined {
   const transport = pickTransport(config);
   if (!transport) return undefined;
   const origin = config.baseURL && new URL(config.baseURL).origin;
-  return async (draft, request) => {
+  const send: Mailer = async (draft, request) => {
     const url = origin ?? (request ? new URL(request.url).origin : undefined);
     const app: MailApp = { name: config.appName ?? (url ? new URL(url).host : "your account"), url: url ?? "" };
     assertOwnOrigin(draft, app.url);
@@ -86,17 +86,24 @@ export function createMailer(config: MailerConfig): Mailer | undefined {
     try {
       await transport(mail, request);
     } catch (cause) {
-      const failure = cause instanceof APIError ? cause : new APIError("BAD_GATEWAY", { code: "EMAIL_SEND_FAILED", message: "The mail could not be sent. Try again in a moment." });
-      if (!(cause instanceof APIError)) console.error(`[auth-d1] the ${mail.kind} mail to ${mail.to} could not be sent:`, cause);
+      if (cause instanceof APIError) throw cause;
+      console.error(`[auth-d1] the ${mail.kind} mail to ${mail.to} could not be sent:`, cause);
+      throw new APIError("BAD_GATEWAY", { code: "EMAIL_SEND_FAILED", message: "The mail could not be sent. Try again in a moment." });
+    }
+  };
+  return async (draft, request) => {
+    try {
+      await send(draft, request);
+    } catch (error) {
       // better-auth swallows what some senders throw (it sends "in the background"): the request keeps it.
-      if (await hasRequestState()) (await failedMail.get()).error = failure;
-      throw failure;
+      if (await hasRequestState()) (await failedMail.get()).error = error;
+      throw error;
     }
   };
 }
 
-/** The request's last mail that could not be sent, for the endpoints that answer with it. */
-const failedMail = defineRequestState<{ error?: APIError }>(() => ({}));
+/** Why the request's last mail could not be sent (a template's or a link's error too), for the endpoints that answer with it. */
+const failedMail = defineRequestState<{ error?: unknown }>(() => ({}));
 
 /**
  * Endpoints after whose failed mail the request has nothing to give: the inviter would believe the invitation
@@ -133,7 +140,7 @@ function reporting<E>(endpoint: E): E {
     const state = (await hasRequestState()) ? await failedMail.get() : undefined;
     if (state) state.error = undefined;
     const result = await run(input);
-    if (state?.error) throw state.error;
+    if (state?.error !== undefined) throw state.error;
     return result;
   };
   // better-call reads the path, the options and the rest from the endpoint's own properties.

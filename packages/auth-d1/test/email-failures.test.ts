@@ -10,6 +10,15 @@ import * as presets from "../src/presets/index.js";
 import { codeIn, envWithMail, factories, lastSentTo, linkIn, markVerified, one, PASSWORD, rows, signedUp, TestClient, uniqueEmail, type SentMail, type SignedUpUser } from "./support/index.js";
 
 const options = { appName: "Acme", plugins: [presets.organization(), presets.twoFactor(), presets.magicLink(), presets.emailOTP()] };
+/** A template with a bug: its mail is never sent either. */
+const brokenTemplate = {
+  ...options,
+  emailTemplates: {
+    "organization-invitation": () => {
+      throw new Error("template bug");
+    },
+  },
+};
 
 /** The real binding, or while `failing` is set the real one that refuses every address these tests use. */
 function switchedBinding() {
@@ -104,7 +113,7 @@ describe.each(["drizzle", "kysely"] as const)("%s adapter: a mail that cannot be
     user.client = device;
   });
 
-  it("an invitation answers 502 and is not kept; invited again it is mailed and accepted; a failed resend keeps the invitation", async () => {
+  it("an invitation answers 502 and is not kept; invited again it is mailed and accepted; a failed resend keeps it; a throwing template fails too", async () => {
     const owner = await signedUp(auth(), `${name}-mf-owner`);
     await markVerified(owner.userId);
     const created = await owner.client.post("/organization/create", { name: "Mail", slug: `${name}-mf-${crypto.randomUUID().slice(0, 8)}` });
@@ -123,6 +132,17 @@ describe.each(["drizzle", "kysely"] as const)("%s adapter: a mail that cannot be
     expect(await invitations()).toEqual([{ id: invited.body.id, status: "pending" }]);
 
     expect((await user.client.post("/organization/accept-invitation", { invitationId: invited.body.id })).status).toBe(200);
+
+    // A template that throws fails the invitation too, rather than answer 200 for a mail that never left.
+    const broken = new TestClient(factories[name](mailEnv, brokenTemplate));
+    expect((await broken.post("/sign-in/email", { email: owner.email, password: PASSWORD })).status).toBe(200);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      expect((await broken.post("/organization/invite-member", { ...invite, email: uniqueEmail(`${name}-mf-template`) })).status).toBe(500);
+    } finally {
+      logged.mockRestore();
+    }
+    expect(await invitations()).toEqual([{ id: invited.body.id, status: "accepted" }]);
 
     // A change of email answers 200 however the mail fares (as for an address that is taken), and stores nothing.
     const newEmail = uniqueEmail(`${name}-mf-new`);
