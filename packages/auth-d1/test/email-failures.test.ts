@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from "vitest";
 import * as presets from "../src/presets/index.js";
 import { codeIn, envWithMail, factories, lastSentTo, linkIn, markVerified, one, PASSWORD, rows, signedUp, TestClient, uniqueEmail, type SentMail, type SignedUpUser } from "./support/index.js";
 
-const options = { appName: "Acme", plugins: [presets.organization(), presets.twoFactor(), presets.magicLink(), presets.emailOTP()] };
+const options = { appName: "Acme", plugins: [presets.organization(), presets.twoFactor(), presets.magicLink(), presets.emailOTP({ changeEmail: { enabled: true } })] };
 /** A template with a bug: its mail is never sent either. */
 const brokenTemplate = {
   ...options,
@@ -156,7 +156,7 @@ describe.each(["drizzle", "kysely"] as const)("%s adapter: a mail that cannot be
     expect(await one("SELECT email FROM user WHERE id = ?", owner.userId)).toEqual({ email: newEmail });
   });
 
-  it("passwordless: a magic link answers 502, an email code 200 for every purpose, and neither is kept; a new code verifies", async () => {
+  it("passwordless: a magic link answers 502, an email code 200 for every purpose (change of email too), and neither is kept; a new code verifies", async () => {
     const { email, userId } = user;
     expectSendFailed(await whileFailing(email, () => new TestClient(auth()).post("/sign-in/magic-link", { email })));
     const otpRows = () => rows("SELECT identifier FROM verification WHERE identifier LIKE '%-otp-' || ? OR (identifier LIKE 'magic-link:%' AND value LIKE ?)", email, `%${email}%`);
@@ -165,6 +165,9 @@ describe.each(["drizzle", "kysely"] as const)("%s adapter: a mail that cannot be
     }
     expect(await whileFailing(email, () => new TestClient(auth()).post("/email-otp/request-password-reset", { email }))).toMatchObject({ status: 200 });
     expect(await otpRows()).toEqual([]);
+    const newEmail = uniqueEmail(`${name}-mf-otp-new`);
+    expect(await whileFailing(newEmail, () => user.client.post("/email-otp/request-email-change", { newEmail }))).toMatchObject({ status: 200 });
+    expect(await rows("SELECT id FROM verification WHERE identifier = ?", `change-email-otp-${userId}:${newEmail}`)).toEqual([]);
 
     await env.DB.prepare("UPDATE user SET email_verified = 0 WHERE id = ?").bind(userId).run();
     expect((await new TestClient(auth()).post("/email-otp/send-verification-otp", { email, type: "email-verification" })).status).toBe(200);

@@ -53,9 +53,10 @@ export const emailOTP = (options: EmailOTPOptions = {}): ReturnType<typeof email
           try {
             await mailer({ kind: "email-otp", to: email, otp, purpose: type }, ctx?.request);
           } catch (error) {
-            // A code nobody received must not stay guessable. (Change-of-email codes are keyed by user id and
-            // new address, and expire on their own.)
-            if (type !== "change-email") await ctx?.context.internalAdapter.deleteVerificationByIdentifier(`${type}-otp-${email.toLowerCase()}`);
+            // A code nobody received must not stay guessable. A change-of-email code is keyed by the user and the
+            // new address.
+            const key = type === "change-email" ? `${ctx?.context.session?.user.id}:${email.toLowerCase()}` : email.toLowerCase();
+            await ctx?.context.internalAdapter.deleteVerificationByIdentifier(`${type}-otp-${key}`);
             throw error;
           }
         }),
