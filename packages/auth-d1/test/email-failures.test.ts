@@ -10,6 +10,8 @@ import * as presets from "../src/presets/index.js";
 import { codeIn, envWithMail, factories, lastSentTo, linkIn, markVerified, one, PASSWORD, rows, signedUp, TestClient, uniqueEmail, type SentMail, type SignedUpUser } from "./support/index.js";
 
 const options = { appName: "Acme", plugins: [presets.organization(), presets.twoFactor(), presets.magicLink(), presets.emailOTP({ changeEmail: { enabled: true } })] };
+/** No session until the address is verified. */
+const verifiedOnly = { ...options, requireEmailVerification: true };
 /** A template with a bug: its mail is never sent either. */
 const brokenTemplate = {
   ...options,
@@ -75,6 +77,22 @@ describe.each(["drizzle", "kysely"] as const)("%s adapter: a mail that cannot be
     expect((await client.post("/send-verification-email", { email })).status).toBe(200);
     expect((await client.raw(authPath(linkIn(lastSentTo(mailEnv.EMAIL, email))))).status).toBe(302);
     expect(await one("SELECT email_verified FROM user WHERE id = ?", user.userId)).toEqual({ email_verified: 1 });
+  });
+
+  it("with requireEmailVerification, sign-up answers 200 without a session; signing in answers 403 and mails a new link, which verifies", async () => {
+    const strict = () => factories[name](mailEnv, verifiedOnly);
+    const email = uniqueEmail(`${name}-mf-strict`);
+    const res = await whileFailing(email, () => new TestClient(strict()).post("/sign-up/email", { email, password: PASSWORD, name: "Ada" }));
+    expect(res.status).toBe(200);
+    expect(res.body.token).toBeNull();
+    const signIn = () => new TestClient(strict()).post("/sign-in/email", { email, password: PASSWORD });
+    expect((await whileFailing(email, signIn)).body.code).toBe("EMAIL_NOT_VERIFIED");
+    const sent = mailEnv.EMAIL.sent.length;
+    expect((await signIn()).body.code).toBe("EMAIL_NOT_VERIFIED");
+    expect(mailEnv.EMAIL.sent.length).toBe(sent + 1);
+    const browser = new TestClient(strict());
+    expect((await browser.raw(authPath(linkIn(lastSentTo(mailEnv.EMAIL, email))))).status).toBe(302);
+    expect((await browser.get("/get-session")).body.user).toMatchObject({ email, emailVerified: true });
   });
 
   it("a password reset request answers 200 as for an unknown address and keeps no reset token; asked again, the link resets", async () => {
