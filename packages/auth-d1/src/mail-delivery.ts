@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { defineRequestState, hasRequestState } from "@better-auth/core/context";
+import type { BetterAuthPlugin } from "better-auth";
 import { APIError } from "better-auth/api";
 import { AuthD1Error } from "./errors.js";
 import type { AuthEmail, AuthEmailDraft, AuthEmailKind, SendEmail } from "./mail.js";
@@ -74,7 +76,7 @@ export function createMailer(config: MailerConfig): Mailer | undefined {
   const transport = pickTransport(config);
   if (!transport) return undefined;
   const origin = config.baseURL && new URL(config.baseURL).origin;
-  return async (draft, request) => {
+  const send: Mailer = async (draft, request) => {
     const url = origin ?? (request ? new URL(request.url).origin : undefined);
     const app: MailApp = { name: config.appName ?? (url ? new URL(url).host : "your account"), url: url ?? "" };
     assertOwnOrigin(draft, app.url);
@@ -89,6 +91,60 @@ export function createMailer(config: MailerConfig): Mailer | undefined {
       throw new APIError("BAD_GATEWAY", { code: "EMAIL_SEND_FAILED", message: "The mail could not be sent. Try again in a moment." });
     }
   };
+  return async (draft, request) => {
+    try {
+      await send(draft, request);
+    } catch (error) {
+      // better-auth swallows what some senders throw (it sends "in the background"): the request keeps it.
+      if (await hasRequestState()) (await failedMail.get()).error = error;
+      throw error;
+    }
+  };
+}
+
+/** Why the request's last mail could not be sent (a template's or a link's error too), for the endpoints that answer with it. */
+const failedMail = defineRequestState<{ error?: unknown }>(() => ({}));
+
+/**
+ * Endpoints after whose failed mail the request has nothing to give: the inviter would believe the invitation
+ * left, the user would wait for a code that never comes. better-auth answers 200 there (it swallows the
+ * sender's error); they answer the mail's error instead (502 `EMAIL_SEND_FAILED`). Each also runs as one unit
+ * of work (request-units.ts), so the invitation or the code written before the mail is discarded with it.
+ */
+export const MAIL_REPORTING_PATHS: ReadonlySet<string> = new Set(["/organization/invite-member", "/two-factor/send-otp"]);
+
+/**
+ * `plugins` with each endpoint in {@link MAIL_REPORTING_PATHS} throwing the error of a mail it could not send,
+ * after the endpoint has run (better-auth having swallowed it).
+ *
+ * @example
+ * ```ts
+ * betterAuth({ database, plugins: withRequestUnits(reportingMailFailures([organization()])) });
+ * ```
+ */
+export function reportingMailFailures(plugins: readonly BetterAuthPlugin[]): BetterAuthPlugin[] {
+  return plugins.map((plugin) => {
+    if (!plugin.endpoints || !Object.values(plugin.endpoints).some((endpoint) => MAIL_REPORTING_PATHS.has(pathOf(endpoint)))) return plugin;
+    const endpoints = Object.fromEntries(Object.entries(plugin.endpoints).map(([key, endpoint]) => [key, MAIL_REPORTING_PATHS.has(pathOf(endpoint)) ? reporting(endpoint) : endpoint]));
+    return { ...plugin, endpoints } as BetterAuthPlugin;
+  });
+}
+
+function pathOf(endpoint: unknown): string {
+  return (endpoint as { path?: string } | undefined)?.path ?? "";
+}
+
+function reporting<E>(endpoint: E): E {
+  const run = endpoint as unknown as (input: unknown) => Promise<unknown>;
+  const wrapped = async (input: unknown) => {
+    const state = (await hasRequestState()) ? await failedMail.get() : undefined;
+    if (state) state.error = undefined;
+    const result = await run(input);
+    if (state?.error !== undefined) throw state.error;
+    return result;
+  };
+  // better-call reads the path, the options and the rest from the endpoint's own properties.
+  return Object.assign(wrapped, endpoint) as unknown as E;
 }
 
 function pickTransport({ sendEmail, mail, baseURL }: MailerConfig): SendEmail | undefined {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { tryGetCurrentAuthEndpointContext } from "@better-auth/core/context";
 import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import type { ResolvedAuthEnv } from "./env.js";
 import { failedCommit } from "./d1/failed-commit.js";
@@ -10,7 +11,7 @@ import { withRequestUnits } from "./d1/request-units.js";
 import { AuthD1Error } from "./errors.js";
 import { errorCodes, inputGuard, type InputLimits } from "./guard.js";
 import { linkEmail, type SendEmail } from "./mail.js";
-import { assertMailDelivery, createMailer } from "./mail-delivery.js";
+import { assertMailDelivery, createMailer, reportingMailFailures } from "./mail-delivery.js";
 import type { EmailTemplates } from "./mail-templates.js";
 import { resolvePresets } from "./preset.js";
 import { DEFAULT_RULE, type CustomRules } from "./rate-limit/rules.js";
@@ -101,7 +102,16 @@ export function buildBetterAuthOptions(
       enabled: true,
       requireEmailVerification: requireEmailVerification === true,
       revokeSessionsOnPasswordReset: true,
-      sendResetPassword: mail && (async (data, request) => mail("reset-password", data, request)),
+      sendResetPassword: mail && (async (data, request) => {
+        try {
+          await mail("reset-password", data, request);
+        } catch (error) {
+          // better-auth answers 200 all the same (it must not tell who has an account), so the token written
+          // for the mail that did not leave is deleted: no working reset link exists that nobody holds.
+          await tryGetCurrentAuthEndpointContext()?.context.internalAdapter.deleteVerificationByIdentifier(`reset-password:${data.token}`);
+          throw error;
+        }
+      }),
     },
     emailVerification: mail && {
       sendOnSignUp: true,
@@ -136,7 +146,7 @@ export function buildBetterAuthOptions(
   });
   if (!mailer) assertMailDelivery(resolved.email.bindingName, { pluginIds: plugins.map((plugin) => plugin.id), requireEmailVerification: merged.emailAndPassword?.requireEmailVerification === true });
   const { rateLimit, limiter } = rateLimitFor(merged, resolved);
-  return { ...merged, trustedOrigins, rateLimit, plugins: [inputGuard(limits), ...(limiter ? [limiter] : []), failedCommit(), errorCodes(), ...withRequestUnits(plugins)] };
+  return { ...merged, trustedOrigins, rateLimit, plugins: [inputGuard(limits), ...(limiter ? [limiter] : []), failedCommit(), errorCodes(), ...withRequestUnits(reportingMailFailures(plugins))] };
 }
 
 /**

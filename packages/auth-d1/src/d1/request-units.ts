@@ -11,7 +11,9 @@ import { withUserReadMemo } from "./user-read-memo.js";
 
 /**
  * The endpoints that write several rows outside any transaction of better-auth's, each run as one unit:
- * its writes land in one `batch()` when the endpoint returns, or none of them when it throws.
+ * its writes land in one `batch()` when the endpoint returns, or none of them when it throws. An invitation
+ * and a two-factor code by mail are here too: when their mail fails the endpoint throws (MAIL_REPORTING_PATHS
+ * in mail-delivery.ts), and the row the mail was for goes with it.
  */
 export const UNIT_OF_WORK_PATHS: ReadonlySet<string> = new Set([
   "/delete-user",
@@ -20,6 +22,7 @@ export const UNIT_OF_WORK_PATHS: ReadonlySet<string> = new Set([
   "/organization/create",
   "/organization/delete",
   "/organization/accept-invitation",
+  "/organization/invite-member",
   "/organization/remove-member",
   "/organization/leave",
   "/organization/create-team",
@@ -30,6 +33,7 @@ export const UNIT_OF_WORK_PATHS: ReadonlySet<string> = new Set([
   "/admin/ban-user",
   "/two-factor/enable",
   "/two-factor/disable",
+  "/two-factor/send-otp",
   "/magic-link/verify",
 ]);
 

@@ -26,8 +26,9 @@ export interface EmailOTPOptions extends Omit<EmailOTPPluginOptions, "sendVerifi
 /**
  * better-auth's email-otp plugin with codes mailed through `createAuth`'s delivery (kind `email-otp`, with
  * `purpose`), stored hashed, valid five minutes, dead after three wrong tries and after one use. A code
- * whose mail fails is deleted and the request answers 502 `EMAIL_SEND_FAILED`: asking again sends a new
- * one. No password hash runs, so a sign-in fits the Workers Free plan's CPU limit. Yours win.
+ * whose mail fails is deleted; the request answers 200 as for any address (better-auth's answer, which tells
+ * nobody who has an account): asking again sends a new one. No password hash runs, so a sign-in fits the
+ * Workers Free plan's CPU limit. Yours win.
  *
  * @example
  * ```ts
@@ -52,9 +53,10 @@ export const emailOTP = (options: EmailOTPOptions = {}): ReturnType<typeof email
           try {
             await mailer({ kind: "email-otp", to: email, otp, purpose: type }, ctx?.request);
           } catch (error) {
-            // A code nobody received must not stay guessable. (Change-of-email codes are keyed by user id and
-            // new address, and expire on their own.)
-            if (type !== "change-email") await ctx?.context.internalAdapter.deleteVerificationByIdentifier(`${type}-otp-${email.toLowerCase()}`);
+            // A code nobody received must not stay guessable. A change-of-email code is keyed by the user and the
+            // new address.
+            const key = type === "change-email" ? `${ctx?.context.session?.user.id}:${email.toLowerCase()}` : email.toLowerCase();
+            await ctx?.context.internalAdapter.deleteVerificationByIdentifier(`${type}-otp-${key}`);
             throw error;
           }
         }),

@@ -13,9 +13,11 @@ type OrganizationOptions = NonNullable<Parameters<typeof organizationPlugin>[0]>
 
 /**
  * better-auth's organization plugin with invitations mailed through `sendEmail` (kind
- * `organization-invitation`, linking to `<BETTER_AUTH_URL>/accept-invitation/<id>`). It takes the
- * plugin's own options, so its types follow them: `teams: { enabled: true }` adds the team endpoints,
- * `dynamicAccessControl: { enabled: true }` the role endpoints. An invitation can be accepted or rejected
+ * `organization-invitation`, linking to `<BETTER_AUTH_URL>/accept-invitation/<id>`); when the mail fails,
+ * `/organization/invite-member` answers 502 `EMAIL_SEND_FAILED` and creates no invitation (better-auth alone
+ * answers 200 and keeps it), so inviting again works. It takes the plugin's own options, so its types
+ * follow them: `teams: { enabled: true }` adds the team endpoints, `dynamicAccessControl: { enabled: true }`
+ * the role endpoints. An invitation can be accepted or rejected
  * only by an account whose email is verified (`requireEmailVerificationOnInvitation: true`): anyone can sign
  * up with the invited address, so only the verification shows they own it. Organization and team names
  * with control or bidi characters, slugs with anything but letters, digits and `-_.`, and non-http(s)

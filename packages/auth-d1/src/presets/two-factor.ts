@@ -11,7 +11,9 @@ type TwoFactorOptions = NonNullable<Parameters<typeof twoFactorPlugin>[0]>;
 
 /**
  * better-auth's two-factor plugin with codes mailed through `sendEmail` (kind `two-factor-otp`) and stored
- * hashed, and the app name as TOTP issuer. It takes the plugin's own options, and yours win over ours.
+ * hashed, and the app name as TOTP issuer. When a code's mail fails, `/two-factor/send-otp` answers 502
+ * `EMAIL_SEND_FAILED` and keeps no code (better-auth alone answers 200); the sign-in challenge stays, so asking
+ * again works. It takes the plugin's own options, and yours win over ours.
  *
  * @example
  * ```ts
