@@ -11,6 +11,8 @@ import type { AuthD1Options } from "../src/options.js";
 import { factories, laggingD1, ORIGIN, PASSWORD, uniqueEmail, type AdapterName, type AuthHandler, type LaggingD1 } from "./support/index.js";
 
 const OPTIONS: AuthD1Options = { readReplication: true };
+/** Every get-session extends the session: a write inside a request that started on a replica. */
+const REFRESHING: AuthD1Options = { readReplication: true, session: { updateAge: 0 } };
 const COOKIE = "better-auth.d1_bookmark";
 const HEADER = "x-d1-bookmark";
 const SESSION = "better-auth.session_token";
@@ -127,6 +129,23 @@ describe.each(["drizzle", "kysely"] as AdapterName[])("%s adapter with readRepli
     await lag.catchUp();
     expect((await phone.send("/get-session")).body).toBeNull();
     expect((await new Browser(auth, { [SESSION]: oldSession }).send("/get-session")).body).toBeNull();
+  });
+
+  it("a session refresh inside a request that read a lagging replica writes on the primary, and so meets the revocation", async () => {
+    const lag = laggingD1(env.DB, env.REPLICA);
+    await lag.catchUp();
+    const auth = factories[name]({ ...env, DB: lag.binding }, REFRESHING);
+    const { browser: laptop, email } = await signedUpOn(auth, "refresh");
+    const phone = new Browser(auth);
+    await phone.send("/sign-in/email", { body: { email, password: PASSWORD } });
+    await lag.catchUp();
+    const phoneToken = decodeURIComponent(phone.cookies.get(SESSION)!).split(".")[0];
+    expect((await laptop.send("/revoke-session", { body: { token: phoneToken } })).status).toBe(200);
+    // The phone's read finds its session on the replica; extending it updates no row on the primary.
+    const served = await servedDuring(lag, async () => expect((await phone.send("/get-session")).status).toBe(401));
+    expect(served[0]).toBe("replica");
+    expect(served).toContain("primary");
+    expect(phone.cookies.has(SESSION)).toBe(false);
   });
 
   it("revoke-sessions then get-session answers signed out, before the replica catches up", async () => {
