@@ -51,7 +51,7 @@ export interface AuthD1OwnOptions {
    * Reads from D1 read replicas, with read-your-writes for each client: every request runs its auth queries in
    * one D1 session started from the bookmark its client sent back (a cookie, or the `x-d1-bookmark` header),
    * and the response carries the newest bookmark. Requests that write start on the primary. Turn read
-   * replication on for the database too (`wrangler d1 ... read-replication`); docs/consistency.md says what it
+   * replication on for the database too (dashboard or REST API); docs/consistency.md says what it
    * guarantees. Default `false`: every query goes to the primary.
    */
   readReplication?: boolean | ReadReplicationOptions;
