@@ -71,9 +71,6 @@ export interface D1SessionLike {
   getBookmark(): string | null;
 }
 
-/** How a request's session was started; tests and benchmarks read it from the response's bookmark header. */
-export type SessionStart = "first-primary" | "first-unconstrained" | "bookmark";
-
 interface RequestSession {
   session: D1SessionLike;
 }
@@ -231,6 +228,7 @@ function serializeCookie(name: string, value: string, attributes: Record<string,
   parts.push(`Path=${typeof attributes.path === "string" ? attributes.path : "/"}`);
   if (attributes.httpOnly !== false) parts.push("HttpOnly");
   if (attributes.secure) parts.push("Secure");
+  if (attributes.partitioned) parts.push("Partitioned");
   if (typeof attributes.sameSite === "string") parts.push(`SameSite=${attributes.sameSite[0]!.toUpperCase()}${attributes.sameSite.slice(1)}`);
   return parts.join("; ");
 }
