@@ -260,3 +260,40 @@ describe("readReplication settings", () => {
     expect(refused(() => factories.kysely(env, { readReplication: { header: "x bookmark" } }))).toBe("OPTIONS_INVALID");
   });
 });
+
+describe("the replica-lag harness", () => {
+  it("lags until catchUp, applies writes in bookmark order, and never reads a session older than its bookmark", async () => {
+    const lag = laggingD1(env.DB, env.REPLICA);
+    await lag.catchUp();
+    const key = `harness-${crypto.randomUUID()}`;
+    const insert = (n: number) => lag.binding.prepare("INSERT INTO rate_limit (id, key, count, last_request) VALUES (?, ?, ?, 0)").bind(crypto.randomUUID(), `${key}-${n}`, n).run();
+    const count = async (session: D1DatabaseSession) =>
+      (await session.prepare("SELECT count(*) AS n FROM rate_limit WHERE key LIKE ?").bind(`${key}-%`).first<{ n: number }>("n")) ?? 0;
+
+    await insert(1);
+    const afterFirst = lag.primaryBookmark();
+    await insert(2);
+    const afterSecond = lag.primaryBookmark();
+    expect(await count(lag.binding.withSession("first-unconstrained"))).toBe(0);
+    expect(await count(lag.binding.withSession("first-primary"))).toBe(2);
+
+    await lag.catchUp(afterFirst);
+    expect(lag.replicaBookmark()).toBe(afterFirst);
+    expect(await count(lag.binding.withSession(afterFirst))).toBe(1);
+    // A bookmark the replica has not reached is served by the primary.
+    const ahead = lag.binding.withSession(afterSecond);
+    expect(await count(ahead)).toBe(2);
+    expect(lag.served.at(-1)).toBe("primary");
+
+    // A write in a session moves its bookmark past the replica: its next read goes to the primary.
+    const session = lag.binding.withSession("first-unconstrained");
+    expect(await count(session)).toBe(1);
+    await session.prepare("INSERT INTO rate_limit (id, key, count, last_request) VALUES (?, ?, 3, 0)").bind(crypto.randomUUID(), `${key}-3`).run();
+    expect(session.getBookmark()).toBe(lag.primaryBookmark());
+    expect(await count(session)).toBe(3);
+
+    await lag.catchUp();
+    expect(await count(lag.binding.withSession("first-unconstrained"))).toBe(3);
+    expect(lag.served.at(-1)).toBe("replica");
+  });
+});
