@@ -8,9 +8,10 @@ import { describe, expect, it } from "vitest";
 import { bookmarkSigner } from "../src/d1/bookmark.js";
 import { isAuthD1Error } from "../src/errors.js";
 import type { AuthD1Options } from "../src/options.js";
-import { factories, laggingD1, ORIGIN, PASSWORD, uniqueEmail, type AdapterName, type AuthHandler, type LaggingD1 } from "./support/index.js";
+import { countingD1, factories, laggingD1, ORIGIN, PASSWORD, uniqueEmail, type AdapterName, type AuthHandler, type LaggingD1 } from "./support/index.js";
 
 const OPTIONS: AuthD1Options = { readReplication: true };
+const PRIMARY_ONLY: AuthD1Options = {};
 /** Every get-session extends the session: a write inside a request that started on a replica. */
 const REFRESHING: AuthD1Options = { readReplication: true, session: { updateAge: 0 } };
 const COOKIE = "better-auth.d1_bookmark";
@@ -157,6 +158,31 @@ describe.each(["drizzle", "kysely"] as AdapterName[])("%s adapter with readRepli
     expect(served[0]).toBe("replica");
     expect(served).toContain("primary");
     expect(phone.cookies.has(SESSION)).toBe(false);
+  });
+
+  it("adds no round trip: each request sends D1 as many calls as without it, a unit of work still one batch", async () => {
+    const counting = countingD1(env.DB);
+    const plain = factories[name]({ ...env, DB: counting.binding }, PRIMARY_ONLY);
+    const { lag, auth } = await lagging();
+    const calls = async (target: AuthHandler, log: unknown[], email: string) => {
+      const browser = new Browser(target);
+      const counts: number[] = [];
+      for (const [path, body] of [
+        ["/sign-up/email", { email, password: PASSWORD, name: "Ada" }],
+        ["/get-session", undefined],
+        ["/sign-in/email", { email, password: PASSWORD }],
+      ] as const) {
+        const before = log.length;
+        expect((await browser.send(path, { body })).status).toBe(200);
+        counts.push(log.length - before);
+      }
+      return counts;
+    };
+    const bookmarkBefore = lag.primaryBookmark();
+    const replicated = await calls(auth, lag.served, uniqueEmail(`${name}-replica-trips`));
+    expect(replicated).toEqual(await calls(plain, counting.roundTrips, uniqueEmail(`${name}-primary-trips`)));
+    // Sign-up's rows and sign-in's session: each flow's writes landed in one batch, through the session.
+    expect(Number.parseInt(lag.primaryBookmark(), 16) - Number.parseInt(bookmarkBefore, 16)).toBe(2);
   });
 
   it("revoke-sessions then get-session answers signed out, before the replica catches up", async () => {

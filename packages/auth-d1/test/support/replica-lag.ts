@@ -56,7 +56,8 @@ class LazyStatement {
   }
 }
 
-const isWrite = (sql: string): boolean => tablesRead(sql) === undefined;
+/** A SELECT, a WITH that writes nothing, or a PRAGMA function that reads (the schema check's `table_info`). */
+const isWrite = (sql: string): boolean => tablesRead(sql) === undefined && !/^\s*pragma\s+\w+\s*\(/i.test(sql);
 
 /** Bookmarks shaped like D1's (fixed-width hex, so they also sort as strings). */
 function bookmarkOf(sequence: number): string {
