@@ -284,6 +284,8 @@ describe("readReplication settings", () => {
     };
     expect(refused(() => factories.kysely({ ...env, DB: noSessions as unknown as D1Database }, { readReplication: true }))).toBe("OPTIONS_INVALID");
     expect(refused(() => factories.kysely(env, { readReplication: { header: "x bookmark" } }))).toBe("OPTIONS_INVALID");
+    expect(refused(() => factories.kysely(env, { readReplication: { readOnlyPaths: ["my-plugin/list"] } }))).toBe("OPTIONS_INVALID");
+    expect(refused(() => factories.drizzle(env, { readReplication: "yes" as unknown as boolean }))).toBe("OPTIONS_INVALID");
   });
 });
 

@@ -118,6 +118,10 @@ export function readReplicationSettings(
       throw new AuthD1Error("OPTIONS_INVALID", `\`readReplication.${key}\` must be a cookie/header name of letters, digits, \`_\`, \`.\` and \`-\`; got ${JSON.stringify(value)}.`);
     }
   }
+  const paths = settings.readOnlyPaths;
+  if (paths !== undefined && (!Array.isArray(paths) || !paths.every((path) => typeof path === "string" && path.startsWith("/")))) {
+    throw new AuthD1Error("OPTIONS_INVALID", "`readReplication.readOnlyPaths` lists endpoint paths after the base path, each starting with `/`: `[\"/my-plugin/list\"]`.");
+  }
   return new ReadReplication(database as ReplicatedD1Binding, settings, bookmarkSigner(signing.secrets, signing.databaseName));
 }
 
