@@ -10,7 +10,7 @@ captureMailLog();
 /** The Worker with `AUTH_READ_REPLICATION=true`, as the var in wrangler.jsonc or .dev.vars would set it. */
 const replicated = { ...env, AUTH_READ_REPLICATION: "true" };
 
-function fetchReplicated(path: string, init: RequestInit = {}): Promise<Response> {
+async function fetchReplicated(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set("origin", ORIGIN);
   return worker.fetch(new Request(`${ORIGIN}${path}`, { ...init, headers, redirect: "manual" }), replicated, createExecutionContext());
