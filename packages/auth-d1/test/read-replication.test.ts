@@ -7,11 +7,15 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { bookmarkSigner } from "../src/d1/bookmark.js";
 import { isAuthD1Error } from "../src/errors.js";
+import type { AuthEmail } from "../src/mail.js";
 import type { AuthD1Options } from "../src/options.js";
-import { countingD1, factories, laggingD1, ORIGIN, PASSWORD, uniqueEmail, type AdapterName, type AuthHandler, type LaggingD1 } from "./support/index.js";
+import { countingD1, factories, lastMailTo, laggingD1, ORIGIN, PASSWORD, uniqueEmail, type AdapterName, type AuthHandler, type LaggingD1 } from "./support/index.js";
 
 const OPTIONS: AuthD1Options = { readReplication: true };
 const PRIMARY_ONLY: AuthD1Options = {};
+const outbox: AuthEmail[] = [];
+/** With mail recorded, for the links a test follows. */
+const MAILING: AuthD1Options = { readReplication: true, sendEmail: (mail) => void outbox.push(mail) };
 /** Every get-session extends the session: a write inside a request that started on a replica. */
 const REFRESHING: AuthD1Options = { readReplication: true, session: { updateAge: 0 } };
 const COOKIE = "better-auth.d1_bookmark";
@@ -183,6 +187,20 @@ describe.each(["drizzle", "kysely"] as AdapterName[])("%s adapter with readRepli
     expect(replicated).toEqual(await calls(plain, counting.roundTrips, uniqueEmail(`${name}-primary-trips`)));
     // Sign-up's rows and sign-in's session: each flow's writes landed in one batch, through the session.
     expect(Number.parseInt(lag.primaryBookmark(), 16) - Number.parseInt(bookmarkBefore, 16)).toBe(2);
+  });
+
+  it("a GET that writes (the verification link) starts on the primary: the token the replica lacks is found", async () => {
+    const lag = laggingD1(env.DB, env.REPLICA);
+    await lag.catchUp();
+    const auth = factories[name]({ ...env, DB: lag.binding }, MAILING);
+    const { email } = await signedUpOn(auth, "verify");
+    const link = new URL(lastMailTo(outbox, email, "verify-email").url);
+    // Opened in another browser, with no bookmark, while the replica has neither the user nor the token.
+    const res = await new Browser(auth).send(link.pathname.replace("/api/auth", "") + link.search);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).not.toContain("error");
+    const row = await env.DB.prepare("SELECT email_verified FROM user WHERE email = ?").bind(email).first<{ email_verified: number }>();
+    expect(row?.email_verified).toBe(1);
   });
 
   it("revoke-sessions then get-session answers signed out, before the replica catches up", async () => {
