@@ -23,8 +23,9 @@ export default defineConfig(async () => {
                 // DB and AUTH_DB carry the shipped migrations (AUTH_DB for the `binding` option); the conformance
                 // suites rebuild their own tables in the next two; EMPTY_DB stays empty, for tests of what
                 // happens without the migrations.
+                // REPLICA gets the shipped migrations too: test/support/replica-lag.ts makes it DB's lagging read replica.
                 // PLUGINS_DB gets the shipped migrations and the generated one, in test/generate-plugins.test.ts.
-                d1Databases: ["DB", "AUTH_DB", "CONFORMANCE_DRIZZLE_DB", "CONFORMANCE_KYSELY_DB", "EMPTY_DB", "PLUGINS_DB"],
+                d1Databases: ["DB", "REPLICA", "AUTH_DB", "CONFORMANCE_DRIZZLE_DB", "CONFORMANCE_KYSELY_DB", "EMPTY_DB", "PLUGINS_DB"],
                 // Cloudflare Email Service as local wrangler runs it: each message is checked and written to disk.
                 // Tests wrap TEST_EMAIL in a recorder and pass it as EMAIL; TEST_EMAIL_RESTRICTED refuses every
                 // recipient but one, a real binding failing a send.

@@ -77,7 +77,8 @@ const withLoopbackTwins = new WeakMap<Env, AuthD1Options>();
  * ```
  */
 export function authFor(env: Env): Auth {
-  const options = needsCrossSiteCookies(env) ? crossSiteAuthOptions : authOptions;
+  const base = needsCrossSiteCookies(env) ? crossSiteAuthOptions : authOptions;
+  const options = env.AUTH_READ_REPLICATION?.trim() === "true" ? readingReplicas(base) : base;
   const twins = loopbackTwins(env);
   if (twins.length === 0) return createAuth(env, options) as unknown as Auth;
   let local = withLoopbackTwins.get(env);
@@ -97,6 +98,22 @@ export function authFor(env: Env): Auth {
 function logMail(mail: AuthEmail): void {
   const detail = "otp" in mail ? `code ${mail.otp}` : mail.url;
   console.log(`[mail] ${mail.subject} (to ${mail.to}): ${detail}`);
+}
+
+/** `options` with `readReplication` on, made once per options object so `createAuth` still builds once per isolate. */
+const withReadReplication = new WeakMap<AuthD1Options, AuthD1Options>();
+
+/**
+ * With `AUTH_READ_REPLICATION=true` (a var), auth queries go through D1's Sessions API and may be served by a
+ * read replica near the user; a bookmark cookie keeps each browser reading its own writes (docs/consistency.md).
+ */
+function readingReplicas(options: AuthD1Options): AuthD1Options {
+  let replicated = withReadReplication.get(options);
+  if (replicated === undefined) {
+    replicated = { ...options, readReplication: true };
+    withReadReplication.set(options, replicated);
+  }
+  return replicated;
 }
 
 function needsCrossSiteCookies(env: Env): boolean {

@@ -148,7 +148,13 @@ function readD1Binding(value: unknown, name: string): D1DatabaseBinding {
       `env.${name} is not set. Add a D1 database to wrangler.jsonc: "d1_databases": [{ "binding": "${name}", "database_name": "...", "database_id": "..." }], or pass { binding: "YOUR_BINDING" }.`,
     );
   }
-  const candidate = value as Partial<Record<"prepare" | "batch" | "exec", unknown>>;
+  const candidate = value as Partial<Record<"prepare" | "batch" | "exec" | "getBookmark", unknown>>;
+  if (typeof candidate === "object" && typeof candidate.getBookmark === "function" && typeof candidate.exec !== "function") {
+    throw new AuthD1Error(
+      "DB_BINDING_INVALID",
+      `env.${name} is a D1 Sessions API session (env.DB.withSession()), which would serve every request from one session. Pass the D1 binding itself and set { readReplication: true }: each request then gets its own session and bookmark.`,
+    );
+  }
   if (typeof candidate !== "object" || typeof candidate.prepare !== "function" || typeof candidate.batch !== "function" || typeof candidate.exec !== "function") {
     throw new AuthD1Error(
       "DB_BINDING_INVALID",

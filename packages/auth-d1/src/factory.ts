@@ -5,6 +5,7 @@
  */
 import type { BetterAuthOptions } from "better-auth";
 import { betterAuth } from "better-auth/minimal";
+import { readReplicationSettings } from "./d1/read-replication.js";
 import { joiningTransactions } from "./d1/request-units.js";
 import { readAuthEnv, type D1DatabaseBinding } from "./env.js";
 import { memoizeByEnv } from "./memo.js";
@@ -40,12 +41,20 @@ export function authFactory<O extends AuthD1Options>(entry: AuthEntry<O>): (env:
   return memoizeByEnv((env: object, options: O | undefined) => {
     const opts = options ?? ({} as O);
     const resolved = readAuthEnv(env, { binding: opts.binding, emailBinding: opts.emailBinding });
+    const replication = readReplicationSettings(opts.readReplication, resolved.database, {
+      secrets: [...(resolved.secrets?.map((entry) => entry.value) ?? []), ...(resolved.secret === undefined ? [] : [resolved.secret])],
+      databaseName: opts.binding ?? "DB",
+    });
+    // With read replication the adapter runs on a binding that follows each request's D1 session; the rate
+    // limiter keeps the plain binding: its counters are writes, and must not move the client's bookmark.
+    const adapterBinding = replication ? replication.binding() : resolved.database;
     // Plugin code that calls the adapter it was given directly still writes inside the request's unit of work.
-    const database = joiningTransactions(entry.adapter(resolved.database, opts));
+    const database = joiningTransactions(entry.adapter(adapterBinding, opts));
     const shared = { ...opts } as Record<string, unknown>;
     for (const key of entry.entryOptions ?? []) delete shared[key as string];
     const built = buildBetterAuthOptions(resolved, database, shared as AuthD1Options);
     entry.verify?.(built, opts);
-    return withGenerateHint(betterAuth(built));
+    const auth = withGenerateHint(betterAuth(built));
+    return replication ? replication.wrap(auth) : auth;
   });
 }

@@ -15,6 +15,7 @@ export {
 } from "./errors.js";
 export { readAuthEnv, type AuthD1Env, type D1DatabaseBinding, type ReadAuthEnvOptions, type ResolvedAuthEnv, type SocialCredentials } from "./env.js";
 export type { AuthD1Options, AuthD1OwnOptions, ResolvedBetterAuthOptions } from "./options.js";
+export type { ReadReplicationOptions } from "./d1/read-replication.js";
 export type {
   AuthEmail,
   AuthEmailDraft,

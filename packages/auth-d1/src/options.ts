@@ -8,6 +8,7 @@ import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import type { ResolvedAuthEnv } from "./env.js";
 import { failedCommit } from "./d1/failed-commit.js";
 import { withRequestUnits } from "./d1/request-units.js";
+import type { ReadReplicationOptions } from "./d1/read-replication.js";
 import { AuthD1Error } from "./errors.js";
 import { errorCodes, inputGuard, type InputLimits } from "./guard.js";
 import { linkEmail, type SendEmail } from "./mail.js";
@@ -47,6 +48,14 @@ export interface AuthD1OwnOptions {
    * signs in at once and answers 422 for a taken address.
    */
   requireEmailVerification?: boolean;
+  /**
+   * Reads from D1 read replicas, with read-your-writes for each client: every request runs its auth queries in
+   * one D1 session started from the bookmark its client sent back (a cookie, or the `x-d1-bookmark` header),
+   * and the response carries the newest bookmark. Requests that write start on the primary. Turn read
+   * replication on for the database too (dashboard or REST API); docs/consistency.md says what it
+   * guarantees. Default `false`: every query goes to the primary.
+   */
+  readReplication?: boolean | ReadReplicationOptions;
 }
 
 /**
@@ -80,7 +89,7 @@ export function buildBetterAuthOptions(
   database: NonNullable<BetterAuthOptions["database"]>,
   options: AuthD1Options,
 ): BetterAuthOptions {
-  const { sendEmail, binding: _binding, emailBinding: _emailBinding, emailTemplates, limits, requireEmailVerification, ...userOptions } = options;
+  const { sendEmail, binding: _binding, emailBinding: _emailBinding, readReplication: _readReplication, emailTemplates, limits, requireEmailVerification, ...userOptions } = options;
   if ("database" in userOptions || "secret" in userOptions || "secrets" in userOptions) {
     throw new AuthD1Error(
       "OPTIONS_INVALID",

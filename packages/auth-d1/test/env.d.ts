@@ -4,6 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       DB: D1Database;
+      /** DB's read replica in test/support/replica-lag.ts, which applies DB's writes when a test says so. */
+      REPLICA: D1Database;
       /** A second migrated database, for createAuth's `binding` option. */
       AUTH_DB: D1Database;
       CONFORMANCE_DRIZZLE_DB: D1Database;

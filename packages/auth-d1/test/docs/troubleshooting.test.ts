@@ -39,6 +39,7 @@ describe("troubleshooting symptoms", () => {
       thrown = error;
     }
     expect(isAuthD1Error(thrown) && thrown.code).toBe("DB_BINDING_INVALID");
+    expect((thrown as Error).message).toContain("readReplication: true");
   });
 
   it("GitHub sign-in uses the credentials from env, our scopes and the scopes asked for at sign-in", async () => {

@@ -11,6 +11,7 @@ export * from "./counting-d1.js";
 export * from "./d1.js";
 export * from "./faulty-d1.js";
 export * from "./organization.js";
+export * from "./replica-lag.js";
 export * from "./users.js";
 export * from "./fault-flows.js";
 export * from "./invariants.js";
