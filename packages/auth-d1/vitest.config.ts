@@ -32,6 +32,8 @@ export default defineConfig(async () => {
                 email: {
                   send_email: [{ name: "TEST_EMAIL" }, { name: "TEST_EMAIL_RESTRICTED", allowed_destination_addresses: ["allowed@example.com"] }],
                 },
+                // A Workers Rate Limiting binding, for the `rateLimitBinding` option: 3 requests per key per minute.
+                ratelimits: { TEST_RATE_LIMIT: { namespace_id: "1001", simple: { limit: 3, period: 60 } } },
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   TEST_PLUGIN_MIGRATIONS: pluginMigrations,

@@ -89,6 +89,21 @@ export interface ResolvedAuthEnv {
   github: SocialCredentials | undefined;
   /** The `send_email` binding and `AUTH_EMAIL_FROM`. */
   email: MailEnv;
+  /** The Workers Rate Limiting binding named by the `rateLimitBinding` option, when one is. */
+  rateLimitBinding: RateLimitBinding | undefined;
+}
+
+/**
+ * A Workers Rate Limiting binding (`"ratelimits"` in wrangler.jsonc), as `wrangler types` declares it.
+ *
+ * @example
+ * ```ts
+ * const { success } = await env.AUTH_RATE_LIMIT.limit({ key: "ip:203.0.113.7" });
+ * ```
+ */
+export interface RateLimitBinding {
+  /** Counts one request on `key`; `success` is false once the key is over the binding's limit for its period. */
+  limit(options: { key: string }): Promise<{ success: boolean }>;
 }
 
 /**
@@ -104,6 +119,8 @@ export interface ReadAuthEnvOptions {
   binding?: string;
   /** The name of the `send_email` binding in `env`. Defaults to `EMAIL`. */
   emailBinding?: string;
+  /** The name of a Workers Rate Limiting binding in `env` to count requests in, instead of D1. */
+  rateLimitBinding?: string;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -138,7 +155,19 @@ export function readAuthEnv(env: unknown, options: ReadAuthEnvOptions = {}): Res
     google: readSocial(vars, "GOOGLE"),
     github: readSocial(vars, "GITHUB"),
     email: readMailEnv(vars, options.emailBinding),
+    rateLimitBinding: options.rateLimitBinding === undefined ? undefined : readRateLimitBinding(vars, options.rateLimitBinding),
   };
+}
+
+function readRateLimitBinding(vars: Record<string, unknown>, name: string): RateLimitBinding {
+  const value = vars[name];
+  if (value === null || typeof value !== "object" || typeof (value as { limit?: unknown }).limit !== "function") {
+    throw new AuthD1Error(
+      "RATE_LIMIT_BINDING_INVALID",
+      `rateLimitBinding names env.${name}, which is ${value === undefined ? "not set" : describe(value)}, not a Workers Rate Limiting binding. Declare it in wrangler.jsonc: "ratelimits": [{ "name": "${name}", "namespace_id": "1001", "simple": { "limit": 10, "period": 60 } }], or remove rateLimitBinding to count in D1.`,
+    );
+  }
+  return value as RateLimitBinding;
 }
 
 function readD1Binding(value: unknown, name: string): D1DatabaseBinding {

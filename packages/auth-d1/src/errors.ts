@@ -24,6 +24,7 @@ export const AUTH_D1_ERROR_CODES = {
   ENV_VAR_INVALID: "An env var that must be a string is something else.",
   OPTIONS_INVALID: "An option passed to createAuth or to a preset cannot be used as given.",
   EMAIL_BINDING_INVALID: "The binding named for mail is not a send_email binding.",
+  RATE_LIMIT_BINDING_INVALID: "The binding named by `rateLimitBinding` is missing or is not a Workers Rate Limiting binding.",
   EMAIL_FROM_MISSING: "A send_email binding is set but AUTH_EMAIL_FROM is missing or not an address.",
   EMAIL_NOT_CONFIGURED: "A configured flow needs mail and a deployed Worker has no way to send it.",
 } as const;

@@ -40,7 +40,7 @@ export interface AuthEntry<O extends AuthD1Options> {
 export function authFactory<O extends AuthD1Options>(entry: AuthEntry<O>): (env: object, options?: O) => ReturnType<typeof betterAuth> {
   return memoizeByEnv((env: object, options: O | undefined) => {
     const opts = options ?? ({} as O);
-    const resolved = readAuthEnv(env, { binding: opts.binding, emailBinding: opts.emailBinding });
+    const resolved = readAuthEnv(env, { binding: opts.binding, emailBinding: opts.emailBinding, rateLimitBinding: opts.rateLimitBinding });
     const replication = readReplicationSettings(opts.readReplication, resolved.database, {
       secrets: [...(resolved.secrets?.map((entry) => entry.value) ?? []), ...(resolved.secret === undefined ? [] : [resolved.secret])],
       databaseName: opts.binding ?? "DB",

@@ -41,6 +41,13 @@ export interface AuthD1OwnOptions {
   /** Request body and field length limits; see {@link InputLimits} for the defaults. */
   limits?: InputLimits;
   /**
+   * The name of a Workers Rate Limiting binding (`"ratelimits"` in wrangler.jsonc) to count requests in,
+   * instead of D1: limited requests then cost no D1 statement. The binding's own `limit` and `period` apply to
+   * every rule (per client IP and per account), and Cloudflare counts per location and approximately; the
+   * default, counting in D1, is exact and honours each rule's window and maximum. See docs/security.md.
+   */
+  rateLimitBinding?: string;
+  /**
    * `true`: no session until the address is verified. Sign-up then answers an address that already has an
    * account as it answers a new one (200, a user, no session; the password is hashed either way), so it no
    * longer tells who has an account; sign-in before verifying answers 403 `EMAIL_NOT_VERIFIED` and mails a
@@ -173,6 +180,7 @@ function rateLimitFor(merged: BetterAuthOptions, resolved: ResolvedAuthEnv): { r
   }
   const limiter = rateLimiter({
     database: resolved.database,
+    binding: resolved.rateLimitBinding,
     enabled: settings.enabled,
     baseURL,
     basePath: merged.basePath ?? "/api/auth",

@@ -19,6 +19,8 @@ declare global {
       TEST_PLUGIN_MIGRATIONS: D1Migration[];
       /** The local `send_email` binding (tests wrap it in a recorder, test/support/mail.ts). */
       TEST_EMAIL: SendEmail;
+      /** A Workers Rate Limiting binding (3 requests per key per minute), for the `rateLimitBinding` option. */
+      TEST_RATE_LIMIT: RateLimit;
       /** A `send_email` binding that accepts only allowed@example.com: every other send fails. */
       TEST_EMAIL_RESTRICTED: SendEmail;
     }

@@ -152,3 +152,30 @@ describe("rate limits on a deployed Worker", () => {
     for (let attempt = 0; attempt < 4; attempt++) expect(await checkRateLimit(off, page(ip), { path: "/sign-in/email", account: email })).toBeUndefined();
   });
 });
+
+describe("rate limits counted in a Workers Rate Limiting binding (rateLimitBinding)", () => {
+  // TEST_RATE_LIMIT allows 3 requests per key per minute.
+  const bound = { ...env, BETTER_AUTH_URL: DEPLOYED };
+  const options = { ...mailed, rateLimitBinding: "TEST_RATE_LIMIT" };
+
+  it("refuses the 4th sign-in from one IP with 429 and Retry-After, and sends no statement to D1 for the limit", async () => {
+    for (const createAuth of [createDrizzleAuth, createKyselyAuth]) {
+      const db = countingD1(env.DB);
+      const counted = createAuth({ ...bound, DB: db.binding }, options);
+      const ip = newIP();
+      for (let attempt = 0; attempt < 3; attempt++) expect((await post(counted, "/sign-in/email", { email: uniqueEmail("rl-binding"), ...WRONG }, ip)).status).toBe(401);
+      const refused = await post(counted, "/sign-in/email", { email: uniqueEmail("rl-binding"), ...WRONG }, ip);
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(db.statements.filter((sql) => /rate_limit/i.test(sql))).toEqual([]);
+      // Another client has its own key.
+      expect((await post(counted, "/sign-in/email", { email: uniqueEmail("rl-binding"), ...WRONG }, newIP())).status).toBe(401);
+    }
+  });
+
+  it("fails at start-up with RATE_LIMIT_BINDING_INVALID when the name is not a Rate Limiting binding", () => {
+    expect(() => createDrizzleAuth(bound, { ...mailed, rateLimitBinding: "NO_SUCH_BINDING" })).toThrow(expect.objectContaining({ code: "RATE_LIMIT_BINDING_INVALID" }));
+    expect(() => createKyselyAuth(bound, { ...mailed, rateLimitBinding: "BETTER_AUTH_SECRET" })).toThrow(/not a Workers Rate Limiting binding/);
+  });
+});

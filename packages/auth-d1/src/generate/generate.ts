@@ -90,6 +90,7 @@ export function betterAuthOptionsOf(options: AuthD1Options): BetterAuthOptions {
     google: undefined,
     github: undefined,
     email: { binding: undefined, bindingName: "EMAIL", from: undefined },
+    rateLimitBinding: undefined,
   };
   return buildBetterAuthOptions(env, {} as NonNullable<BetterAuthOptions["database"]>, shared);
 }

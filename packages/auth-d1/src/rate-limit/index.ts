@@ -4,7 +4,7 @@
  * @module
  */
 import type { BetterAuthPlugin } from "better-auth";
-import type { D1DatabaseBinding } from "../env.js";
+import type { D1DatabaseBinding, RateLimitBinding } from "../env.js";
 import { countHits } from "./d1-counters.js";
 import { ACCOUNT_RULES, accountRuleFor, ipRuleFor, type CustomRules, type RateLimitCounter, type RateLimitRule } from "./rules.js";
 
@@ -13,6 +13,8 @@ export { ACCOUNT_RULES, type RateLimitRule } from "./rules.js";
 /** What the limiter is built with: the binding and the caller's `rateLimit` settings. */
 export interface RateLimiterSettings {
   database: D1DatabaseBinding;
+  /** A Workers Rate Limiting binding that counts instead of D1 (the `rateLimitBinding` option). */
+  binding?: RateLimitBinding | undefined;
   /** `rateLimit.enabled`: `undefined` decides from the served host (see {@link servesLocalhost}). */
   enabled: boolean | undefined;
   baseURL: string | undefined;
@@ -56,14 +58,12 @@ export function rateLimiter(settings: RateLimiterSettings): BetterAuthPlugin {
     const account = group && (options.account !== undefined ? options.account : await accountOf(request, group));
     if (group && account) counters.push({ key: `account:${group}:${await digest(account.trim().toLowerCase())}`, rule: ACCOUNT_RULES[group] });
     if (counters.length === 0) return undefined;
+    if (settings.binding) return countInBinding(settings.binding, counters);
     const now = Date.now();
     const over = (await countHits(settings.database, counters, now)).filter((hit) => hit.count > hit.rule.max);
     if (over.length === 0) return undefined;
     const retryAfter = Math.max(...over.map((hit) => Math.ceil((hit.windowStart + hit.rule.window * 1000 - now) / 1000)), 1);
-    return Response.json(
-      { code: "TOO_MANY_REQUESTS", message: `Too many requests. Try again in ${retryAfter} seconds.` },
-      { status: 429, headers: { "retry-after": String(retryAfter), "x-retry-after": String(retryAfter) } },
-    );
+    return tooManyRequests(retryAfter);
   };
   const plugin: BetterAuthPlugin & { [LIMIT]?: Limit } = {
     id: PLUGIN_ID,
@@ -75,6 +75,25 @@ export function rateLimiter(settings: RateLimiterSettings): BetterAuthPlugin {
   };
   Object.defineProperty(plugin, LIMIT, { value: limit, enumerable: false });
   return plugin;
+}
+
+/** The longest period a Rate Limiting binding counts over: its counters may take that long to let a key in. */
+const BINDING_PERIOD_SECONDS = 60;
+
+/**
+ * Counts each counter in the Workers Rate Limiting binding (no D1 statement). The binding holds its own limit
+ * and period, so a request is refused once any of its keys is over the binding's limit.
+ */
+async function countInBinding(binding: RateLimitBinding, counters: RateLimitCounter[]): Promise<Response | undefined> {
+  const outcomes = await Promise.all(counters.map((counter) => binding.limit({ key: counter.key })));
+  return outcomes.every((outcome) => outcome.success) ? undefined : tooManyRequests(BINDING_PERIOD_SECONDS);
+}
+
+function tooManyRequests(retryAfter: number): Response {
+  return Response.json(
+    { code: "TOO_MANY_REQUESTS", message: `Too many requests. Try again in ${retryAfter} seconds.` },
+    { status: 429, headers: { "retry-after": String(retryAfter), "x-retry-after": String(retryAfter) } },
+  );
 }
 
 /**
