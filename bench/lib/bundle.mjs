@@ -46,7 +46,7 @@ export async function startupCpu(workerDir, runs) {
     const values = [];
     for (let index = 0; index < runs; index++) {
       const outfile = join(dir, `startup-${index}.cpuprofile`);
-      await run(WRANGLER, ["check", "startup", "--outfile", outfile, "--args", "--minify"], { cwd: workerDir, env: OFFLINE_ENV });
+      await run(WRANGLER, ["check", "startup", "--outfile", outfile, "--args=--minify"], { cwd: workerDir, env: OFFLINE_ENV });
       const profile = JSON.parse(readFileSync(outfile, "utf8"));
       const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === "(idle)").map((node) => node.id));
       let micros = 0;

@@ -4,7 +4,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { ENDPOINTS } from "./flows.mjs";
 import { targetChecks } from "./targets.mjs";
 
@@ -83,6 +83,7 @@ function perWorkerRows(run, workers) {
       result?.startup ? `${fixed(median(result.startup))} (${result.startup.map((value) => fixed(value)).join(", ")})` : "—",
       isolate ? `${isolate.first.trips} / ${isolate.first.statements}` : "—",
       isolate ? `${isolate.warm.trips} / ${isolate.warm.statements}` : "—",
+      result?.cpuProcesses ?? "—",
     ];
   });
 }
@@ -116,7 +117,7 @@ export function printTable(run) {
   console.log("\nOurs vs baseline (ours vs baseline, ratio)");
   console.log(textTable(["pair", "endpoint", "D1 trips / statements", "CPU ms median", "wall ms median"], comparisonRows(run)));
   console.log("\nPer Worker");
-  console.log(textTable(["worker", "gzip KiB", "minified KiB", "start-up CPU ms median (runs)", "new isolate: sign-in trips / stmts", "warm sign-in"], perWorkerRows(run, workers)));
+  console.log(textTable(["worker", "gzip KiB", "minified KiB", "start-up CPU ms median (runs)", "new isolate: sign-in trips / stmts", "warm sign-in", "CPU read from"], perWorkerRows(run, workers)));
   console.log("\nTargets of issue 10");
   console.log(textTable(["target", "measured", "result"], targetChecks(run).map((check) => [check.target, check.measured, check.pass ? "pass" : `MISS ${check.by}`])));
 }
@@ -129,7 +130,7 @@ function machine() {
       return cpus()[0]?.model;
     }
   })();
-  return `Node ${process.version}, ${cpu} (${cpus().length} cores), Linux`;
+  return `Node ${process.version}, ${cpu} (${cpus().length} cores), Linux, load average ${loadavg().map((load) => load.toFixed(1)).join(" / ")} at the end of the run (other work shared the machine)`;
 }
 
 /** docs/performance.md, written from the run. */
@@ -152,7 +153,7 @@ export function renderMarkdown(run) {
     CPU_TABLE: markdownTable(header, endpointRows(run, workers, cpuCell)),
     WALL_TABLE: markdownTable(header, endpointRows(run, workers, (summary) => (summary ? fixed(summary.wallMedian) : "—"))),
     COMPARISON_TABLE: markdownTable(["pair", "endpoint", "D1 trips / statements", "CPU ms median", "wall ms median"], comparisonRows(run)),
-    WORKER_TABLE: markdownTable(["Worker", "gzip KiB", "minified KiB", "start-up CPU ms, median (runs)", "new isolate: first sign-in trips / statements", "warm sign-in"], perWorkerRows(run, workers)),
+    WORKER_TABLE: markdownTable(["Worker", "gzip KiB", "minified KiB", "start-up CPU ms, median (runs)", "new isolate: first sign-in trips / statements", "warm sign-in", "CPU read from"], perWorkerRows(run, workers)),
     TARGET_TABLE: markdownTable(["target", "measured", "result"], checks.map((check) => [check.target, check.measured, check.pass ? "pass" : `miss: ${check.by}`])),
     FREE_PLAN_TABLE: freePlanTable(run),
   };

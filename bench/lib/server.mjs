@@ -49,10 +49,12 @@ export async function migrate(workerDir, persistTo) {
 /** Starts `wrangler dev` for the Worker in `workerDir`; resolves once it answers. */
 export async function startServer(workerDir, persistTo) {
   const port = await freePort();
+  // Its own inspector port too: two servers side by side (the smoke) would both take the default one.
+  const inspectorPort = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     WRANGLER,
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--var", `BETTER_AUTH_URL:${base}`, "--show-interactive-dev-session=false", "--log-level", "warn"],
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--var", `BETTER_AUTH_URL:${base}`, "--show-interactive-dev-session=false", "--log-level", "warn"],
     { cwd: workerDir, env: OFFLINE_ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";
@@ -88,7 +90,9 @@ export async function startServer(workerDir, persistTo) {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  server.cpuPids = workerProcesses(child.pid, port);
+  const processes = workerProcesses(child.pid, port);
+  server.cpuPids = processes.pids;
+  server.cpuSource = processes.source;
   return server;
 }
 
@@ -119,7 +123,8 @@ function workerProcesses(rootPid, port) {
   const listening = listeningInodes(port);
   const proxies = workerds.filter((pid) => socketInodes(pid).some((inode) => listening.has(inode)));
   const workers = workerds.filter((pid) => !proxies.includes(pid));
-  return workers.length > 0 && proxies.length > 0 ? workers : workerds;
+  if (workers.length > 0 && proxies.length > 0) return { pids: workers, source: `${workers.length} workerd (proxy's left out)` };
+  return { pids: workerds, source: `${workerds.length} workerd (proxy not told apart)` };
 }
 
 function listeningInodes(port) {
