@@ -7,6 +7,7 @@
 import { CookieJar, measure, totp } from "./client.mjs";
 
 export const ENDPOINTS = [
+  { id: "floor", label: "floor: bench route, no better-auth, no D1" },
   { id: "sign-up", label: "sign-up (email/password)", hashes: true },
   { id: "sign-in", label: "sign-in (email/password)", hashes: true },
   { id: "get-session", label: "get-session, no cookie cache" },
@@ -50,6 +51,7 @@ export async function measureEndpoints(server, { presets, iterations, hashIterat
   // Unmeasured: the isolate's first request pays one-time costs (schema lookups, JIT), counted apart by
   // measureNewIsolate; every sample below is a warm request.
   await signUp(email("warm-up", 0));
+  for (let index = 0; index < iterations; index++) samples["floor"].push(sample(check(await measure(server, "GET", "/bench/noop"), "floor")));
   for (let index = 0; index < hashIterations; index++) samples["sign-up"].push(sample((await signUp(email("user", index))).result));
   let jar;
   for (let index = 0; index < hashIterations; index++) {

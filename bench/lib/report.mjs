@@ -59,7 +59,7 @@ function comparisonRows(run) {
     for (const baseName of worker.versus) {
       const base = run.results[baseName];
       if (!base?.samples) continue;
-      for (const endpoint of ENDPOINTS) {
+      for (const endpoint of ENDPOINTS.filter((candidate) => candidate.id !== "floor")) {
         const a = summarize(ours.samples[endpoint.id]);
         const b = summarize(base.samples[endpoint.id]);
         if (!a || !b) continue;

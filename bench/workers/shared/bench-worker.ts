@@ -55,6 +55,8 @@ export function benchWorker(build: (env: BenchEnv) => Handler): ExportedHandler<
         const mail = lastMail.get((url.searchParams.get("to") ?? "").toLowerCase());
         return mail ? Response.json(mail) : new Response("no mail", { status: 404 });
       }
+      // Bench-only: what a request costs the bench's CPU reading when the Worker does nothing (the floor).
+      if (url.pathname === "/bench/noop") return new Response(null, { status: 204, headers: { "x-bench-d1": "trips=0; statements=0" } });
       if (!url.pathname.startsWith("/api/auth/")) return new Response("Not found", { status: 404 });
       let benchEnv = counted.get(env);
       if (!benchEnv) {
