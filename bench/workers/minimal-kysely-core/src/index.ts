@@ -1,0 +1,20 @@
+/** Baseline: hand-wired `better-auth/minimal` on `@better-auth/kysely-adapter` over kysely-d1, core (email/password), no plugins. */
+import { kyselyAdapter } from "@better-auth/kysely-adapter";
+import { betterAuth } from "better-auth/minimal";
+import { Kysely } from "kysely";
+import { D1Dialect } from "kysely-d1";
+import { baselineOptions } from "../../baseline/options.js";
+import { benchWorker, type BenchEnv } from "../../shared/bench-worker.js";
+
+function build(env: BenchEnv) {
+  const db = new Kysely({ dialect: new D1Dialect({ database: env.DB }) });
+  return betterAuth({ ...baselineOptions(env), database: kyselyAdapter(db, { type: "sqlite" }) });
+}
+
+const instances = new WeakMap<BenchEnv, ReturnType<typeof build>>();
+
+export default benchWorker((env) => {
+  let auth = instances.get(env);
+  if (!auth) instances.set(env, (auth = build(env)));
+  return auth;
+});
