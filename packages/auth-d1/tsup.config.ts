@@ -22,5 +22,9 @@ export default defineConfig({
   // one copy (errors are recognised by name, presets by a registered symbol).
   splitting: false,
   treeshake: true,
+  // Keep `node:async_hooks` as written: workerd resolves `node:` modules under `nodejs_als` or `nodejs_compat`,
+  // but a bare `async_hooks` only under `nodejs_compat`, and esbuild's `external: ["node:*"]` misses it.
+  removeNodeProtocol: false,
+  external: [/^node:/], // what tsup's protocol removal did besides: leave Node's modules to the runtime (the CLI runs in Node)
   sourcemap: false,
 });

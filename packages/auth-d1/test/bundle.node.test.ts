@@ -1,6 +1,7 @@
 // Each factory imports only what its adapter needs: a Worker on @acme/auth-d1/drizzle ships no Kysely, and
 // one on @acme/auth-d1/kysely ships no Drizzle. The fixtures import the package by name from inside it, so
 // Node's self-reference resolves them through package.json "exports" to dist/, what users get.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
@@ -12,6 +13,15 @@ const DRIZZLE_PACKAGES = ["drizzle-orm", "@better-auth/drizzle-adapter"];
 // Code, not comments: esbuild's path comments name pnpm folders such as `drizzle-orm@0.45.4_..._kysely@0.29.9`.
 const KYSELY_MARKER = "SelectQueryNode"; // Kysely's query AST
 const DRIZZLE_MARKER = "drizzle:entityKind"; // the Symbol.for key every Drizzle class is tagged with
+/**
+ * The most our own code (dist/drizzle.js or dist/kysely.js) may add to a minified Worker, in bytes before gzip.
+ * It adds 53 KiB today (about 19 KiB gzip; what each feature costs is in docs/performance.md): the margin
+ * lets features grow, and an accidental import (the CLI, a second copy of a module) does not fit. Raise it
+ * knowingly, with the measured cost in docs/performance.md.
+ */
+const OWN_CODE_BUDGET = 64 * 1024;
+/** src/ modules a runtime entry may never hold: the CLI and its generator (snake_case naming aside), and tests. */
+const CLI_OR_TEST_MODULE = /^src\/(cli|copy-migrations)\.ts$|^src\/generate\/(?!snake-case\.ts$)|\.test\.ts$|^test\//;
 
 interface WorkerBundle {
   code: string;
@@ -45,6 +55,22 @@ describe.each([
     expect(bundle.code).toContain(marker);
   });
 
+  it(`holds no code of the CLI or of the tests in dist/${entry}.js`, () => {
+    // tsup names each source module it inlines in a `// src/...` line.
+    const modules = [...readFileSync(join(PACKAGE_ROOT, "dist", `${entry}.js`), "utf8").matchAll(/^\/\/ (\S+\.ts)$/gm)].map((match) => match[1]);
+    expect(modules).toContain(`src/${entry}.ts`);
+    expect(modules.filter((path) => CLI_OR_TEST_MODULE.test(path))).toEqual([]);
+  });
+
+  it(`adds at most ${OWN_CODE_BUDGET / 1024} KiB of its own code to a minified Worker`, async () => {
+    const minified = await bundleLikeWrangler(join(PACKAGE_ROOT, "test", "fixtures", fixture), { minify: true });
+    const own = Object.entries(Object.values(minified.metafile.outputs)[0]?.inputs ?? {}).filter(([path]) => path.startsWith("dist/"));
+    const bytes = own.reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+    console.log(`[bundle] ${entry} minified: ${bytes.toLocaleString("en")} bytes of ours in ${Buffer.byteLength(minified.code).toLocaleString("en")}, ${gzipSync(minified.code, { level: 9 }).byteLength.toLocaleString("en")} gzip`);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThanOrEqual(OWN_CODE_BUDGET);
+  }, 120_000);
+
   it(`holds no code of the other adapter (${unwanted.join(", ")})`, () => {
     // Naming who pulled each package in turns a failure into a pointer at the import to fix.
     expect(unwanted.filter((name) => bundle.packages.has(name)).map((name) => `${name} <- ${importerOf(bundle.metafile, name)}`)).toEqual([]);
@@ -68,10 +94,10 @@ describe("a front end on @acme/auth-d1/client with one client preset", () => {
 /**
  * Bundles a Worker entry with the esbuild options wrangler 4 uses for `wrangler deploy`: its build conditions,
  * esbuild's browser platform (wrangler leaves `platform` unset) and so its `browser, module, main` main
- * fields, ES2024, `node:*` and `cloudflare:*` left to the runtime. Called directly rather than through
+ * fields, ES2024, `node:*` and `cloudflare:*` left to the runtime; `minify` as `--minify` sets it. Called directly rather than through
  * `wrangler deploy --dry-run` so the test stays offline and can read the metafile without a config file.
  */
-async function bundleLikeWrangler(entryPoint: string): Promise<WorkerBundle> {
+async function bundleLikeWrangler(entryPoint: string, options: { minify?: boolean } = {}): Promise<WorkerBundle> {
   const result = await build({
     entryPoints: [entryPoint],
     absWorkingDir: PACKAGE_ROOT,
@@ -85,7 +111,7 @@ async function bundleLikeWrangler(entryPoint: string): Promise<WorkerBundle> {
     target: "es2024",
     external: ["node:*", "cloudflare:*"],
     define: { "process.env.NODE_ENV": '"production"' },
-    minify: false,
+    minify: options.minify ?? false, // `wrangler deploy --minify`
     metafile: true,
     logLevel: "silent",
   });
