@@ -57,7 +57,7 @@ describe.each([
 
   it(`holds no code of the CLI or of the tests in dist/${entry}.js`, () => {
     // tsup names each source module it inlines in a `// src/...` line.
-    const modules = [...readFileSync(join(PACKAGE_ROOT, "dist", `${entry}.js`), "utf8").matchAll(/^\/\/ (\S+\.ts)$/gm)].map((match) => match[1]);
+    const modules = [...readFileSync(join(PACKAGE_ROOT, "dist", `${entry}.js`), "utf8").matchAll(/^\/\/ (\S+\.ts)$/gm)].map((match) => match[1] ?? "");
     expect(modules).toContain(`src/${entry}.ts`);
     expect(modules.filter((path) => CLI_OR_TEST_MODULE.test(path))).toEqual([]);
   });
