@@ -88,12 +88,13 @@ export function parseCounts(header) {
 function bookmarkBytes(response, cookies) {
   const lineBytes = (name, value) => Buffer.byteLength(`${name}: ${value}\r\n`);
   const header = response.headers.get(BOOKMARK_HEADER);
-  let bookmarkBytes = header === null ? 0 : lineBytes(BOOKMARK_HEADER, header);
+  const bookmarkHeaderBytes = header === null ? 0 : lineBytes(BOOKMARK_HEADER, header);
+  let bookmarkCookieBytes = 0;
   for (const cookie of response.headers.getSetCookie()) {
-    if (cookie.slice(0, cookie.indexOf("=")).trim().endsWith(BOOKMARK_COOKIE)) bookmarkBytes += lineBytes("set-cookie", cookie);
+    if (cookie.slice(0, cookie.indexOf("=")).trim().endsWith(BOOKMARK_COOKIE)) bookmarkCookieBytes += lineBytes("set-cookie", cookie);
   }
   const sent = (cookies ?? "").split("; ").find((pair) => pair.slice(0, pair.indexOf("=")).endsWith(BOOKMARK_COOKIE));
-  return { bookmarkBytes, bookmarkSentBytes: sent ? Buffer.byteLength(sent) + 2 : 0 };
+  return { bookmarkHeaderBytes, bookmarkCookieBytes, bookmarkBytes: bookmarkHeaderBytes + bookmarkCookieBytes, bookmarkSentBytes: sent ? Buffer.byteLength(sent) + 2 : 0 };
 }
 
 /** The current TOTP code (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits) for a base32 secret. */

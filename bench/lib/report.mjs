@@ -26,6 +26,7 @@ export function summarize(samples) {
     statements: median(samples.map((sample) => sample.statements)),
     replicaEligible: spread(samples.map((sample) => sample.replicaEligible ?? 0)),
     primarySession: spread(samples.map((sample) => sample.primarySession ?? 0)),
+    bookmarkHeaderBytes: spread(samples.map((sample) => sample.bookmarkHeaderBytes ?? 0)),
     bookmarkBytes: spread(samples.map((sample) => sample.bookmarkBytes ?? 0)),
     bookmarkSentBytes: spread(samples.map((sample) => sample.bookmarkSentBytes ?? 0)),
     cpuMedian: median(samples.map((sample) => sample.cpuMs)),
@@ -110,6 +111,8 @@ const REPLICATION_HEADER = [
   "replica-eligible statements",
   "statements in a first-primary session",
   "statements on the binding (rate limiter)",
+  "x-d1-bookmark bytes",
+  "bookmark Set-Cookie bytes (responses that set it)",
   "bookmark bytes added to the response",
   "bookmark cookie bytes sent",
 ];
@@ -122,7 +125,9 @@ function replicationRows(run) {
   return ENDPOINTS.filter((endpoint) => endpoint.id !== "floor" && result.samples[endpoint.id]).map((endpoint) => {
     const summary = summarize(result.samples[endpoint.id]);
     const binding = result.samples[endpoint.id].map((sample) => sample.statements - (sample.replicaEligible ?? 0) - (sample.primarySession ?? 0));
-    return [endpoint.label, d1Cell(summary), versus ? d1Cell(summarize(versus[endpoint.id])) : "—", summary.replicaEligible, summary.primarySession, spread(binding), summary.bookmarkBytes, summary.bookmarkSentBytes];
+    const setCookies = result.samples[endpoint.id].map((sample) => sample.bookmarkCookieBytes ?? 0).filter((bytes) => bytes > 0);
+    const setCookieCell = setCookies.length === 0 ? "0" : `${spread(setCookies)} (${setCookies.length} of ${summary.count})`;
+    return [endpoint.label, d1Cell(summary), versus ? d1Cell(summarize(versus[endpoint.id])) : "—", summary.replicaEligible, summary.primarySession, spread(binding), summary.bookmarkHeaderBytes, setCookieCell, summary.bookmarkBytes, summary.bookmarkSentBytes];
   });
 }
 
