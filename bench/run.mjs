@@ -7,7 +7,7 @@
  *   node bench/run.mjs [--iterations N] [--hash-iterations N] [--startup-runs N] [--workers a,b] [--no-write]
  *   node bench/run.mjs --smoke   one request per endpoint on three Workers side by side (ours drizzle and
  *                                kysely with every preset, minimal drizzle); no new-isolate restart, no
- *                                bundles; exits non-zero on any failure
+ *                                bundles; exits non-zero on any failure. `--workers` picks others.
  *
  * @module
  */
@@ -25,6 +25,7 @@ import { migrate, startServer } from "./lib/server.mjs";
 export const WORKERS = [
   { name: "ours-drizzle-core", label: "ours drizzle, core", presets: false, versus: ["minimal-drizzle-core"] },
   { name: "ours-drizzle-presets", label: "ours drizzle, every preset", presets: true, versus: ["minimal-drizzle", "better-auth-drizzle"] },
+  { name: "ours-drizzle-replicas", label: "ours drizzle, every preset, `readReplication: true`", presets: true, versus: ["minimal-drizzle", "ours-drizzle-presets"] },
   { name: "ours-kysely-core", label: "ours kysely, core", presets: false, versus: ["minimal-kysely-core"] },
   { name: "ours-kysely-presets", label: "ours kysely, every preset", presets: true, versus: ["minimal-kysely", "better-auth-drizzle"] },
   { name: "better-auth-drizzle", label: "better-auth (plain), drizzle, every plugin", presets: true, versus: [] },
@@ -33,6 +34,8 @@ export const WORKERS = [
   { name: "minimal-drizzle-core", label: "better-auth/minimal, drizzle, core", presets: false, versus: [] },
   { name: "minimal-kysely-core", label: "better-auth/minimal, kysely-d1, core", presets: false, versus: [] },
 ];
+// ours-drizzle-replicas is left out: a fourth Worker side by side on two busy cores took the smoke from
+// 53 s to 80-88 s; smoke it alone with `--smoke --workers ours-drizzle-replicas` (about 25 s).
 const SMOKE_WORKERS = ["ours-drizzle-presets", "ours-kysely-presets", "minimal-drizzle"];
 
 const { values: args } = parseArgs({

@@ -11,11 +11,15 @@ import { cpuNanoseconds } from "./server.mjs";
 export class CookieJar {
   cookies = new Map();
 
-  /** Takes every Set-Cookie of `response` (a Max-Age of 0 removes the cookie). */
-  take(response) {
+  /**
+   * Takes the Set-Cookies of `response` (a Max-Age of 0 removes the cookie): every one, or only those whose
+   * name ends with one of `suffixes` when given.
+   */
+  take(response, suffixes) {
     for (const header of response.headers.getSetCookie()) {
       const [pair, ...attributes] = header.split(";");
       const name = pair.slice(0, pair.indexOf("=")).trim();
+      if (suffixes && !suffixes.some((suffix) => name.endsWith(suffix))) continue;
       const value = pair.slice(pair.indexOf("=") + 1).trim();
       if (attributes.some((attribute) => /^\s*max-age=0\s*$/i.test(attribute)) || value === "") this.cookies.delete(name);
       else this.cookies.set(name, value);
@@ -58,8 +62,39 @@ export async function measure(server, method, path, { body, cookies } = {}) {
   } catch {
     json = undefined;
   }
-  const match = /trips=(\d+); statements=(\d+)/.exec(response.headers.get("x-bench-d1") ?? "");
-  return { status: response.status, json, text, response, trips: match ? Number(match[1]) : undefined, statements: match ? Number(match[2]) : undefined, cpuMs, wallMs };
+  const counts = parseCounts(response.headers.get("x-bench-d1"));
+  return { status: response.status, json, text, response, ...counts, ...bookmarkBytes(response, cookies), cpuMs, wallMs };
+}
+
+/** The bookmark cookie's name ends with this (`better-auth.d1_bookmark`, or with a `__Secure-` prefix). */
+export const BOOKMARK_COOKIE = ".d1_bookmark";
+const BOOKMARK_HEADER = "x-d1-bookmark";
+
+/**
+ * `x-bench-d1: trips=N; statements=M[; replica_eligible=R; primary_session=P]` as numbers; every field is
+ * undefined without the header, the last two are 0 when a Worker does not send them.
+ */
+export function parseCounts(header) {
+  const fields = Object.fromEntries((header ?? "").split(";").map((field) => field.trim().split("=")).filter(([key, value]) => key && /^\d+$/.test(value ?? "")).map(([key, value]) => [key, Number(value)]));
+  if (fields.trips === undefined || fields.statements === undefined) return { trips: undefined, statements: undefined, replicaEligible: undefined, primarySession: undefined };
+  return { trips: fields.trips, statements: fields.statements, replicaEligible: fields.replica_eligible ?? 0, primarySession: fields.primary_session ?? 0 };
+}
+
+/**
+ * What the read-replication bookmark adds, in bytes as HTTP/1.1 carries them: to the response, its
+ * `x-d1-bookmark` header line and its bookmark `Set-Cookie` line (`name: value` and CRLF); to the request,
+ * the `name=value` pair of the bookmark in the Cookie header and its `; ` separator.
+ */
+function bookmarkBytes(response, cookies) {
+  const lineBytes = (name, value) => Buffer.byteLength(`${name}: ${value}\r\n`);
+  const header = response.headers.get(BOOKMARK_HEADER);
+  const bookmarkHeaderBytes = header === null ? 0 : lineBytes(BOOKMARK_HEADER, header);
+  let bookmarkCookieBytes = 0;
+  for (const cookie of response.headers.getSetCookie()) {
+    if (cookie.slice(0, cookie.indexOf("=")).trim().endsWith(BOOKMARK_COOKIE)) bookmarkCookieBytes += lineBytes("set-cookie", cookie);
+  }
+  const sent = (cookies ?? "").split("; ").find((pair) => pair.slice(0, pair.indexOf("=")).endsWith(BOOKMARK_COOKIE));
+  return { bookmarkHeaderBytes, bookmarkCookieBytes, bookmarkBytes: bookmarkHeaderBytes + bookmarkCookieBytes, bookmarkSentBytes: sent ? Buffer.byteLength(sent) + 2 : 0 };
 }
 
 /** The current TOTP code (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits) for a base32 secret. */

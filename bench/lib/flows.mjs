@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { CookieJar, measure, totp } from "./client.mjs";
+import { BOOKMARK_COOKIE, CookieJar, measure, totp } from "./client.mjs";
 
 export const ENDPOINTS = [
   { id: "floor", label: "floor: bench route, no better-auth, no D1" },
@@ -33,7 +33,18 @@ function check(result, what, { redirect = false } = {}) {
 }
 
 function sample(result) {
-  return { trips: result.trips, statements: result.statements, cpuMs: result.cpuMs, wallMs: result.wallMs };
+  const { trips, statements, replicaEligible, primarySession, bookmarkHeaderBytes, bookmarkCookieBytes, bookmarkBytes, bookmarkSentBytes, cpuMs, wallMs } = result;
+  return { trips, statements, replicaEligible, primarySession, bookmarkHeaderBytes, bookmarkCookieBytes, bookmarkBytes, bookmarkSentBytes, cpuMs, wallMs };
+}
+
+/**
+ * Sends the jar's cookies whose names end with one of `suffixes`, and the read-replication bookmark cookie
+ * (when the Worker set one), then keeps the bookmark the answer sets: the bookmark travels as in a browser.
+ */
+async function browse(server, method, path, jar, suffixes, options = {}) {
+  const result = await measure(server, method, path, { ...options, cookies: jar.header([...suffixes, BOOKMARK_COOKIE]) });
+  jar.take(result.response, [BOOKMARK_COOKIE]);
+  return result;
 }
 
 /**
@@ -67,31 +78,31 @@ export async function measureEndpoints(server, { presets, iterations, hashIterat
     samples["sign-in"].push(sample(result));
     jar ??= new CookieJar().take(result.response);
   }
-  const tokenOnly = jar.header([".session_token"]);
-  const withCache = jar.header([".session_token", ".session_data"]);
-  if (!withCache.includes(".session_data")) throw new Error("[auth-d1 bench] sign-in set no session_data cookie: is the cookie cache on?");
+  const tokenOnly = [".session_token"];
+  const withCache = [".session_token", ".session_data"];
+  if (!jar.header(withCache).includes(".session_data")) throw new Error("[auth-d1 bench] sign-in set no session_data cookie: is the cookie cache on?");
   for (let index = 0; index < iterations; index++) {
-    const result = check(await measure(server, "GET", "/api/auth/get-session", { cookies: tokenOnly }), "get-session");
+    const result = check(await browse(server, "GET", "/api/auth/get-session", jar, tokenOnly), "get-session");
     if (!result.json?.session) throw new Error("[auth-d1 bench] get-session found no session.");
     samples["get-session"].push(sample(result));
   }
   for (let index = 0; index < iterations; index++) {
-    samples["get-session-cached"].push(sample(check(await measure(server, "GET", "/api/auth/get-session", { cookies: withCache }), "get-session (cookie cache)")));
+    samples["get-session-cached"].push(sample(check(await browse(server, "GET", "/api/auth/get-session", jar, withCache), "get-session (cookie cache)")));
   }
   for (let index = 0; index < iterations; index++) {
-    samples["list-sessions"].push(sample(check(await measure(server, "GET", "/api/auth/list-sessions", { cookies: tokenOnly }), "list-sessions")));
+    samples["list-sessions"].push(sample(check(await browse(server, "GET", "/api/auth/list-sessions", jar, tokenOnly), "list-sessions")));
   }
   if (!presets) return samples;
 
   for (const [index, user] of newUsers.entries()) {
     const slug = `org-${tag}-${index}`;
-    samples["organization-create"].push(sample(check(await measure(server, "POST", "/api/auth/organization/create", { cookies: user.header([".session_token"]), body: { name: slug, slug } }), "organization create")));
+    samples["organization-create"].push(sample(check(await browse(server, "POST", "/api/auth/organization/create", user, tokenOnly, { body: { name: slug, slug } }), "organization create")));
   }
   for (let index = 0; index < iterations; index++) {
-    samples["passkey-options"].push(sample(check(await measure(server, "GET", "/api/auth/passkey/generate-register-options", { cookies: tokenOnly }), "passkey register options")));
+    samples["passkey-options"].push(sample(check(await browse(server, "GET", "/api/auth/passkey/generate-register-options", jar, tokenOnly), "passkey register options")));
   }
   for (let index = 0; index < iterations; index++) {
-    samples["token"].push(sample(check(await measure(server, "GET", "/api/auth/token", { cookies: tokenOnly }), "JWT /token")));
+    samples["token"].push(sample(check(await browse(server, "GET", "/api/auth/token", jar, tokenOnly), "JWT /token")));
   }
   await measureTwoFactor(server, samples["two-factor-verify"], { count: hashIterations, email: (index) => email("totp", index), signUp });
   for (let index = 0; index < iterations; index++) {

@@ -24,11 +24,23 @@ export function summarize(samples) {
     trips: median(samples.map((sample) => sample.trips)),
     tripsVary: trips.length > 1 ? `${Math.min(...trips)}-${Math.max(...trips)}` : undefined,
     statements: median(samples.map((sample) => sample.statements)),
+    replicaEligible: spread(samples.map((sample) => sample.replicaEligible ?? 0)),
+    primarySession: spread(samples.map((sample) => sample.primarySession ?? 0)),
+    bookmarkHeaderBytes: spread(samples.map((sample) => sample.bookmarkHeaderBytes ?? 0)),
+    bookmarkBytes: spread(samples.map((sample) => sample.bookmarkBytes ?? 0)),
+    bookmarkSentBytes: spread(samples.map((sample) => sample.bookmarkSentBytes ?? 0)),
     cpuMedian: median(samples.map((sample) => sample.cpuMs)),
     cpuP95: quantile(samples.map((sample) => sample.cpuMs), 0.95),
     wallMedian: median(samples.map((sample) => sample.wallMs)),
     count: samples.length,
   };
+}
+
+/** The median, with the range when samples differed: `3`, or `3 (2-4)`. */
+function spread(values) {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return low === high ? String(low) : `${median(values)} (${low}-${high})`;
 }
 
 const fixed = (value, digits = 1) => (value === undefined ? "—" : value.toFixed(digits));
@@ -88,6 +100,37 @@ function perWorkerRows(run, workers) {
   });
 }
 
+/** The read-replication Worker whose statements and bookmark bytes the replication table shows. */
+const REPLICAS = "ours-drizzle-replicas";
+const REPLICAS_VERSUS = "ours-drizzle-presets";
+
+const REPLICATION_HEADER = [
+  "endpoint",
+  "D1 trips / statements",
+  `same without the option (\`${REPLICAS_VERSUS}\`)`,
+  "replica-eligible statements",
+  "statements in a first-primary session",
+  "statements on the binding (rate limiter)",
+  "x-d1-bookmark bytes",
+  "bookmark Set-Cookie bytes (responses that set it)",
+  "bookmark bytes added to the response",
+  "bookmark cookie bytes sent",
+];
+
+/** Per endpoint of the read-replication Worker: where its statements may be read from, and the bookmark's bytes. */
+function replicationRows(run) {
+  const result = run.results[REPLICAS];
+  if (!result?.samples) return [];
+  const versus = run.results[REPLICAS_VERSUS]?.samples;
+  return ENDPOINTS.filter((endpoint) => endpoint.id !== "floor" && result.samples[endpoint.id]).map((endpoint) => {
+    const summary = summarize(result.samples[endpoint.id]);
+    const binding = result.samples[endpoint.id].map((sample) => sample.statements - (sample.replicaEligible ?? 0) - (sample.primarySession ?? 0));
+    const setCookies = result.samples[endpoint.id].map((sample) => sample.bookmarkCookieBytes ?? 0).filter((bytes) => bytes > 0);
+    const setCookieCell = setCookies.length === 0 ? "0" : `${spread(setCookies)} (${setCookies.length} of ${summary.count})`;
+    return [endpoint.label, d1Cell(summary), versus ? d1Cell(summarize(versus[endpoint.id])) : "—", summary.replicaEligible, summary.primarySession, spread(binding), summary.bookmarkHeaderBytes, setCookieCell, summary.bookmarkBytes, summary.bookmarkSentBytes];
+  });
+}
+
 function textTable(header, rows) {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
   const line = (cells) => cells.map((cell, column) => String(cell).padEnd(widths[column])).join(" | ");
@@ -116,6 +159,11 @@ export function printTable(run) {
   console.log(textTable(header, endpointRows(run, workers, (summary) => (summary ? fixed(summary.wallMedian) : "—"))));
   console.log("\nOurs vs baseline (ours vs baseline, ratio)");
   console.log(textTable(["pair", "endpoint", "D1 trips / statements", "CPU ms median", "wall ms median"], comparisonRows(run)));
+  const replication = replicationRows(run);
+  if (replication.length > 0) {
+    console.log(`\nRead replication (${REPLICAS}): statements by session start, bookmark bytes (median, range if samples differed)`);
+    console.log(textTable(REPLICATION_HEADER, replication));
+  }
   console.log("\nPer Worker");
   console.log(textTable(["worker", "gzip KiB", "minified KiB", "start-up CPU ms median (runs)", "new isolate: sign-in trips / stmts", "warm sign-in", "CPU read from"], perWorkerRows(run, workers)));
   console.log("\nTargets of issue 10");
@@ -153,6 +201,7 @@ export function renderMarkdown(run) {
     CPU_TABLE: markdownTable(header, endpointRows(run, workers, cpuCell)),
     WALL_TABLE: markdownTable(header, endpointRows(run, workers, (summary) => (summary ? fixed(summary.wallMedian) : "—"))),
     COMPARISON_TABLE: markdownTable(["pair", "endpoint", "D1 trips / statements", "CPU ms median", "wall ms median"], comparisonRows(run)),
+    REPLICATION_TABLE: replicationRows(run).length > 0 ? markdownTable(REPLICATION_HEADER, replicationRows(run)) : `Not measured in this run: \`${REPLICAS}\` was not selected.`,
     WORKER_TABLE: markdownTable(["Worker", "gzip KiB", "minified KiB", "start-up CPU ms, median (runs)", "new isolate: first sign-in trips / statements", "warm sign-in", "CPU read from"], perWorkerRows(run, workers)),
     TARGET_TABLE: markdownTable(["target", "measured", "result"], checks.map((check) => [check.target, check.measured, check.pass ? "pass" : `miss: ${check.by}`])),
     FREE_PLAN_TABLE: freePlanTable(run),

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { countD1, countingD1 } from "./counting-d1.js";
+import { countD1, countingD1, countsHeader } from "./counting-d1.js";
 
 /** What each bench Worker's wrangler.jsonc provides. */
 export interface BenchEnv {
@@ -42,7 +42,7 @@ interface Handler {
 
 /**
  * A Worker serving `build(env)`'s better-auth under /api/auth, each response carrying
- * `x-bench-d1: trips=N; statements=M`. `build` gets an env whose DB is counted, the same object on every
+ * `x-bench-d1` (see {@link countsHeader}). `build` gets an env whose DB is counted, the same object on every
  * request of the isolate.
  */
 export function benchWorker(build: (env: BenchEnv) => Handler): ExportedHandler<BenchEnv> {
@@ -56,7 +56,7 @@ export function benchWorker(build: (env: BenchEnv) => Handler): ExportedHandler<
         return mail ? Response.json(mail) : new Response("no mail", { status: 404 });
       }
       // Bench-only: what a request costs the bench's CPU reading when the Worker does nothing (the floor).
-      if (url.pathname === "/bench/noop") return new Response(null, { status: 204, headers: { "x-bench-d1": "trips=0; statements=0" } });
+      if (url.pathname === "/bench/noop") return new Response(null, { status: 204, headers: { "x-bench-d1": countsHeader({ trips: 0, statements: 0, replicaEligible: 0, primarySession: 0 }) } });
       if (!url.pathname.startsWith("/api/auth/")) return new Response("Not found", { status: 404 });
       let benchEnv = counted.get(env);
       if (!benchEnv) {
@@ -66,7 +66,7 @@ export function benchWorker(build: (env: BenchEnv) => Handler): ExportedHandler<
       const auth = build(benchEnv);
       const { result, counts } = await countD1(() => auth.handler(request));
       const response = new Response(result.body, result);
-      response.headers.set("x-bench-d1", `trips=${counts.trips}; statements=${counts.statements}`);
+      response.headers.set("x-bench-d1", countsHeader(counts));
       return response;
     },
   };

@@ -1,6 +1,7 @@
 /**
  * Counts D1 round trips and statements per request: the one wrapper every bench Worker puts around
- * `env.DB`, ours and the baselines alike, so their figures compare.
+ * `env.DB`, ours and the baselines alike, so their figures compare. Sessions (`withSession`, used by
+ * `readReplication`) are counted the same way, and their statements also by where the session started.
  *
  * @module
  */
@@ -12,34 +13,72 @@ export interface D1Counts {
   trips: number;
   /** SQL statements those calls carried: a batch of N counts N. */
   statements: number;
+  /**
+   * Statements run in a session that may read from a replica: started `first-unconstrained` or from a
+   * bookmark. D1 may serve their reads from a replica; a write among them still goes to the primary.
+   */
+  replicaEligible: number;
+  /** Statements run in a session started `first-primary`. The rest ran on the binding itself (the primary). */
+  primarySession: number;
 }
+
+/** Where the statements of a binding or session may be read from. */
+type Route = "binding" | "replica-eligible" | "primary-session";
 
 const current = new AsyncLocalStorage<D1Counts>();
 const rawOf = new WeakMap<object, D1PreparedStatement>();
 
 /** Runs `work` with its own counters; D1 calls made inside it (awaited or not) count there. */
 export function countD1<T>(work: () => Promise<T>): Promise<{ result: T; counts: D1Counts }> {
-  const counts: D1Counts = { trips: 0, statements: 0 };
+  const counts: D1Counts = { trips: 0, statements: 0, replicaEligible: 0, primarySession: 0 };
   return current.run(counts, async () => ({ result: await work(), counts }));
 }
 
-function add(trips: number, statements: number): void {
+/**
+ * The counts as the `x-bench-d1` header: `trips=N; statements=M; replica_eligible=R; primary_session=P`.
+ * Readers that know only the first two fields still parse it.
+ */
+export function countsHeader(counts: D1Counts): string {
+  return `trips=${counts.trips}; statements=${counts.statements}; replica_eligible=${counts.replicaEligible}; primary_session=${counts.primarySession}`;
+}
+
+function add(route: Route, trips: number, statements: number): void {
   const counts = current.getStore();
   if (!counts) return;
   counts.trips += trips;
   counts.statements += statements;
+  if (route === "replica-eligible") counts.replicaEligible += statements;
+  if (route === "primary-session") counts.primarySession += statements;
 }
 
-function countedStatement(raw: D1PreparedStatement): D1PreparedStatement {
+function countedStatement(raw: D1PreparedStatement, route: Route): D1PreparedStatement {
   const counted = {
-    bind: (...values: unknown[]) => countedStatement(raw.bind(...values)),
-    first: (column?: string) => (add(1, 1), column === undefined ? raw.first() : raw.first(column)),
-    run: () => (add(1, 1), raw.run()),
-    all: () => (add(1, 1), raw.all()),
-    raw: (options?: { columnNames?: boolean }) => (add(1, 1), raw.raw(options as { columnNames: true })),
+    bind: (...values: unknown[]) => countedStatement(raw.bind(...values), route),
+    first: (column?: string) => (add(route, 1, 1), column === undefined ? raw.first() : raw.first(column)),
+    run: () => (add(route, 1, 1), raw.run()),
+    all: () => (add(route, 1, 1), raw.all()),
+    raw: (options?: { columnNames?: boolean }) => (add(route, 1, 1), raw.raw(options as { columnNames: true })),
   } as unknown as D1PreparedStatement;
   rawOf.set(counted, raw);
   return counted;
+}
+
+function countedBatch(target: Pick<D1Database, "batch">, route: Route): D1Database["batch"] {
+  return (statements) => {
+    add(route, 1, statements.length);
+    return target.batch(statements.map((statement) => rawOf.get(statement) ?? statement));
+  };
+}
+
+/** A `D1DatabaseSession`, counted like the binding; its statements also count by where it started. */
+function countedSession(session: D1DatabaseSession, start: string): D1DatabaseSession {
+  // D1's constraints are these two words; anything else is a bookmark, which may be served by a replica.
+  const route: Route = start === "first-primary" ? "primary-session" : "replica-eligible";
+  return {
+    prepare: (query: string) => countedStatement(session.prepare(query), route),
+    batch: countedBatch(session, route),
+    getBookmark: () => session.getBookmark(),
+  } as unknown as D1DatabaseSession;
 }
 
 /**
@@ -48,19 +87,15 @@ function countedStatement(raw: D1PreparedStatement): D1PreparedStatement {
  */
 export function countingD1(database: D1Database): D1Database {
   return {
-    prepare: (query: string) => countedStatement(database.prepare(query)),
-    batch: (statements: D1PreparedStatement[]) => {
-      add(1, statements.length);
-      return database.batch(statements.map((statement) => rawOf.get(statement) ?? statement));
-    },
+    prepare: (query: string) => countedStatement(database.prepare(query), "binding"),
+    batch: countedBatch(database, "binding"),
     exec: async (query: string) => {
       const result = await database.exec(query);
-      add(1, result.count);
+      add("binding", 1, result.count);
       return result;
     },
     dump: () => database.dump(),
-    withSession: () => {
-      throw new Error("[auth-d1 bench] withSession is not counted; no bench Worker uses it.");
-    },
+    // D1 starts a session with no argument as `first-unconstrained`.
+    withSession: (constraintOrBookmark?: string) => countedSession(database.withSession(constraintOrBookmark), constraintOrBookmark ?? "first-unconstrained"),
   } as unknown as D1Database;
 }
