@@ -26,6 +26,36 @@ describe("openUnitOfWork on D1", () => {
     expect(await countUsers(email)).toBe(1);
   });
 
+  it("answers a read keyed by an id it inserted from what it holds, without a round trip: rows, Kysely's shape, a count, a deleted row gone", async () => {
+    const db = countingD1(env.DB);
+    const unit = openUnitOfWork(db.binding);
+    const userId = crypto.randomUUID();
+    await insertUser(unit.binding, userId, `${userId}@example.com`);
+    const now = new Date().toISOString();
+    const sessions = [crypto.randomUUID(), crypto.randomUUID()];
+    for (const id of sessions) {
+      await (unit.binding.prepare('insert into "session" ("id", "expires_at", "token", "created_at", "updated_at", "user_id") values (?, ?, ?, ?, ?, ?)') as D1PreparedStatement)
+        .bind(id, now, `token-${id}`, now, now, userId)
+        .run();
+    }
+    const before = db.roundTrips.length;
+    const byUser = await (unit.binding.prepare('select "id", "token" from "session" where ("session"."user_id" = ?) limit ?') as D1PreparedStatement).bind(userId, 1).raw();
+    expect(byUser).toEqual([[sessions[0], `token-${sessions[0]}`]]);
+    const kysely = await (unit.binding.prepare('select "primary".* from (select * from "user" where "user"."id" = ?) as "primary"') as D1PreparedStatement).bind(userId).all();
+    // Without the table's columns (no catalog here) the unit cannot build `*`: D1 answers, through the overlay.
+    expect(kysely.results).toEqual([expect.objectContaining({ id: userId, email: `${userId}@example.com` })]);
+    const counted = await (unit.binding.prepare('select count(*) from "session" where "session"."user_id" = ?') as D1PreparedStatement).bind(userId).raw();
+    expect(counted).toEqual([[2]]);
+    await (unit.binding.prepare('delete from "session" where "id" = ?') as D1PreparedStatement).bind(sessions[1]).run();
+    const left = await (unit.binding.prepare('select count("id") as "count" from "session" where "session"."user_id" = ?') as D1PreparedStatement).bind(userId).all();
+    expect(left.results).toEqual([{ count: 1 }]);
+    // A stored id is not the unit's own: that read goes to D1.
+    const stored = await (unit.binding.prepare('select count(*) from "session" where "session"."user_id" = ?') as D1PreparedStatement).bind("someone-else").raw();
+    expect(stored).toEqual([[0]]);
+    expect(db.roundTrips.length - before).toBe(2); // the `*` read with no catalog, and the stored id
+    unit.discard();
+  });
+
   it("writes nothing when discarded", async () => {
     const id = crypto.randomUUID();
     const email = `${id}@example.com`;

@@ -104,6 +104,8 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
   let seen = new Map<string, Map<unknown, Record<string, unknown>>>();
   // What reads whose WHERE is equalities only returned, by table, columns and values (see resultKey).
   let results = new Map<string, Record<string, unknown>[]>();
+  // Ids of the rows this unit inserted: made up by this request, so no stored row holds one (see heldAnswer).
+  let freshIds = new Set<unknown>();
 
   const real = (sql: string, params: unknown[]): RealStatement => (database.prepare(sql) as RealStatement).bind(...params);
 
@@ -118,6 +120,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     held = new Map();
     seen = new Map();
     results = new Map();
+    freshIds = new Set();
     firstInsert = undefined;
     return taken;
   }
@@ -137,6 +140,30 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     const seen = [...tables].filter((table) => held.has(table));
     if (seen.length === 0) return { sql, params };
     return overlaid(sql, params, seen.map((table) => [table, held.get(table)!] as const), catalog);
+  }
+
+  /**
+   * A plain read (or count) of one table whose WHERE is equalities, one of them on an id of a row this unit
+   * inserted, answered from the rows the unit holds without a round trip: such an id was made up by this
+   * request and is not committed, so no stored row can hold it, and the rows that match are all held here
+   * (inserted, or changed to it, by the unit). `undefined` when the read is of another shape, or a matching
+   * row lacks a column it asks for (a default D1 would fill in).
+   */
+  function heldAnswer(sql: string, params: unknown[]): { columns: string[]; rows: unknown[][] } | undefined {
+    if (freshIds.size === 0) return undefined;
+    const shape = plainRead(sql);
+    if (!shape) return undefined;
+    const terms = equalities(shape.where, shape.table);
+    const values = shape.limited ? params.slice(0, -1) : params;
+    if (!terms || terms.length !== values.length || !values.some((value) => freshIds.has(value))) return undefined;
+    const table = held.get(shape.table);
+    const matching = (table?.rows ?? []).filter((row) => terms.every((column, i) => row.get(column) === storedValue(values[i])));
+    const limit = shape.limited ? Number(params.at(-1)) : Number.POSITIVE_INFINITY;
+    const rows = matching.slice(0, Number.isFinite(limit) ? limit : undefined);
+    if (shape.count !== undefined) return { columns: [shape.count], rows: [[matching.length]] };
+    const columns = shape.columns ?? catalog.get(shape.table);
+    if (!columns || rows.some((row) => columns.some((column) => !row.has(column)))) return undefined;
+    return { columns: [...columns], rows: rows.map((row) => columns.map((column) => row.get(column))) };
   }
 
   function tableOf(name: string): HeldTable {
@@ -245,6 +272,8 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
   async function execute(sql: string, params: unknown[]): Promise<D1Outcome> {
     ensureOpen();
     if (tablesRead(sql)) {
+      const answer = heldAnswer(sql, params);
+      if (answer) return { results: answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, row[i]]))), success: true, meta: {} };
       const read = readOf(sql, params);
       return read ? remember(sql, params, await real(read.sql, read.params).all()) : (await flush(real(sql, params)))!;
     }
@@ -252,6 +281,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     if (insert) {
       const row = rebuiltRow(insert, catalog);
       if (row === undefined) return (await flush(real(sql, params)))!;
+      if (insert.row.get("id") != null) freshIds.add(insert.row.get("id"));
       if (queue.length === 0 && insert.row.get("id") != null) firstInsert = { table: insert.table, id: insert.row.get("id") };
       queue.push(real(sql, params));
       tableOf(insert.table).rows.push(insert.row);
@@ -296,6 +326,8 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
       // Column order and duplicate names (joins) only survive D1's own raw().
       ensureOpen();
       if (tablesRead(sql)) {
+        const answer = heldAnswer(sql, params);
+        if (answer) return answer.rows;
         const read = readOf(sql, params);
         if (read) {
           const values = await real(read.sql, read.params).raw();
@@ -363,6 +395,25 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
 /** The key of a read's result: its table and the columns and values its WHERE asks for, in order. */
 function resultKey(table: string, columns: readonly string[], values: readonly unknown[]): string {
   return JSON.stringify([table, columns, values.map(storedValue)]);
+}
+
+/**
+ * The parts of a plain read of one table: Drizzle's `select "a", "b" from "t" where ... [limit ?]`, Kysely's
+ * `select "primary".* from (select * from "t" where ...) as "primary" [limit ?]`, or a count of its rows
+ * (`select count(*) from "t" where ...`, `select count("id") as "count" from "t" where ...`): the table, the
+ * WHERE, the selected columns (none for `*`), the name the count is given, and whether a LIMIT is bound last.
+ */
+function plainRead(sql: string): { table: string; where: string; columns?: string[]; count?: string; limited: boolean } | undefined {
+  const text = sql.trim().replace(/\s+/g, " ");
+  const limited = / limit \?$/i.test(text);
+  const body = limited ? text.replace(/ limit \?$/i, "") : text;
+  const count = /^select count\((\*|"id")\)(?: as "([^"]+)")? from "([^"]+)" where (.+)$/i.exec(body);
+  if (count) return { table: count[3]!.toLowerCase(), where: count[4]!, count: count[2] ?? `count(${count[1]})`, limited };
+  const drizzle = /^select ((?:"[^"]+" ?, ?)*"[^"]+") from "([^"]+)" where (.+)$/i.exec(body);
+  if (drizzle) return { table: drizzle[2]!.toLowerCase(), where: drizzle[3]!, columns: drizzle[1]!.split(",").map((c) => c.trim().slice(1, -1)), limited };
+  const kysely = /^select "primary"\.\* from \(select \* from "([^"]+)" where (.+)\) as "primary"$/i.exec(body);
+  if (kysely) return { table: kysely[1]!.toLowerCase(), where: kysely[2]!, limited };
+  return undefined;
 }
 
 /**
