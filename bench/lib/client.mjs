@@ -71,13 +71,13 @@ export const BOOKMARK_COOKIE = ".d1_bookmark";
 const BOOKMARK_HEADER = "x-d1-bookmark";
 
 /**
- * `x-bench-d1: trips=N; statements=M[; replica_eligible=R; primary_session=P]` as numbers; every field is
- * undefined without the header, the last two are 0 when a Worker does not send them.
+ * `x-bench-d1: trips=N; statements=M[; replica_eligible=R; primary_session=P][; js_ms=T]` as numbers; every
+ * field is undefined without the header, the replica fields are 0 when a Worker does not send them.
  */
 export function parseCounts(header) {
-  const fields = Object.fromEntries((header ?? "").split(";").map((field) => field.trim().split("=")).filter(([key, value]) => key && /^\d+$/.test(value ?? "")).map(([key, value]) => [key, Number(value)]));
-  if (fields.trips === undefined || fields.statements === undefined) return { trips: undefined, statements: undefined, replicaEligible: undefined, primarySession: undefined };
-  return { trips: fields.trips, statements: fields.statements, replicaEligible: fields.replica_eligible ?? 0, primarySession: fields.primary_session ?? 0 };
+  const fields = Object.fromEntries((header ?? "").split(";").map((field) => field.trim().split("=")).filter(([key, value]) => key && /^\d+(\.\d+)?$/.test(value ?? "")).map(([key, value]) => [key, Number(value)]));
+  if (fields.trips === undefined || fields.statements === undefined) return { trips: undefined, statements: undefined, replicaEligible: undefined, primarySession: undefined, jsMs: undefined };
+  return { trips: fields.trips, statements: fields.statements, replicaEligible: fields.replica_eligible ?? 0, primarySession: fields.primary_session ?? 0, jsMs: fields.js_ms };
 }
 
 /**

@@ -33,8 +33,8 @@ function check(result, what, { redirect = false } = {}) {
 }
 
 function sample(result) {
-  const { trips, statements, replicaEligible, primarySession, bookmarkHeaderBytes, bookmarkCookieBytes, bookmarkBytes, bookmarkSentBytes, cpuMs, wallMs } = result;
-  return { trips, statements, replicaEligible, primarySession, bookmarkHeaderBytes, bookmarkCookieBytes, bookmarkBytes, bookmarkSentBytes, cpuMs, wallMs };
+  const { trips, statements, replicaEligible, primarySession, bookmarkHeaderBytes, bookmarkCookieBytes, bookmarkBytes, bookmarkSentBytes, cpuMs, jsMs, wallMs } = result;
+  return { trips, statements, replicaEligible, primarySession, bookmarkHeaderBytes, bookmarkCookieBytes, bookmarkBytes, bookmarkSentBytes, cpuMs, jsMs, wallMs };
 }
 
 /**

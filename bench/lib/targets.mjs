@@ -41,8 +41,9 @@ export function targetChecks(run) {
       const over = (median(result.startup) / median(base.startup) - 1) * 100;
       checks.push({ target: `${worker.name}: start-up CPU within 5% of ${worker.versus[0]}`, measured: `${over >= 0 ? "+" : ""}${over.toFixed(1)}%`, pass: over <= 5, by: `${(over - 5).toFixed(1)} points over` });
     }
-    const slow = ENDPOINTS.filter((endpoint) => !endpoint.hashes && endpoint.id !== "floor" && result.samples[endpoint.id]).map((endpoint) => [endpoint.label, summarize(result.samples[endpoint.id]).cpuP95]).filter(([, p95]) => p95 >= 10);
-    checks.push({ target: `${worker.name}: every endpoint that does not hash a password under 10 ms CPU (p95)`, measured: slow.length ? slow.map(([label, p95]) => `${label} ${p95.toFixed(1)}`).join("; ") : "all under", pass: slow.length === 0, by: `${slow.length} endpoint(s) at or over 10 ms` });
+    // The isolate's own JavaScript time is what Cloudflare bills as CPU; the process reading also holds local D1.
+    const slow = ENDPOINTS.filter((endpoint) => !endpoint.hashes && endpoint.id !== "floor" && result.samples[endpoint.id]).map((endpoint) => [endpoint.label, summarize(result.samples[endpoint.id]).jsP95 ?? Number.POSITIVE_INFINITY]).filter(([, p95]) => p95 >= 10);
+    checks.push({ target: `${worker.name}: every endpoint that does not hash a password under 10 ms of JavaScript time (p95)`, measured: slow.length ? slow.map(([label, p95]) => `${label} ${p95.toFixed(1)}`).join("; ") : "all under", pass: slow.length === 0, by: `${slow.length} endpoint(s) at or over 10 ms` });
   }
   return checks;
 }

@@ -20,6 +20,11 @@ export interface D1Counts {
   replicaEligible: number;
   /** Statements run in a session started `first-primary`. The rest ran on the binding itself (the primary). */
   primarySession: number;
+  /** Milliseconds during which at least one D1 call of the request was in flight (overlaps counted once). */
+  d1WaitMs: number;
+  /** D1 calls in flight now, and since when the first of them has been. */
+  inFlight: number;
+  waitingSince: number;
 }
 
 /** Where the statements of a binding or session may be read from. */
@@ -30,7 +35,7 @@ const rawOf = new WeakMap<object, D1PreparedStatement>();
 
 /** Runs `work` with its own counters; D1 calls made inside it (awaited or not) count there. */
 export function countD1<T>(work: () => Promise<T>): Promise<{ result: T; counts: D1Counts }> {
-  const counts: D1Counts = { trips: 0, statements: 0, replicaEligible: 0, primarySession: 0 };
+  const counts: D1Counts = { trips: 0, statements: 0, replicaEligible: 0, primarySession: 0, d1WaitMs: 0, inFlight: 0, waitingSince: 0 };
   return current.run(counts, async () => ({ result: await work(), counts }));
 }
 
@@ -38,8 +43,24 @@ export function countD1<T>(work: () => Promise<T>): Promise<{ result: T; counts:
  * The counts as the `x-bench-d1` header: `trips=N; statements=M; replica_eligible=R; primary_session=P`.
  * Readers that know only the first two fields still parse it.
  */
-export function countsHeader(counts: D1Counts): string {
-  return `trips=${counts.trips}; statements=${counts.statements}; replica_eligible=${counts.replicaEligible}; primary_session=${counts.primarySession}`;
+export function countsHeader(counts: D1Counts, jsMs?: number): string {
+  const js = jsMs === undefined ? "" : `; js_ms=${jsMs.toFixed(3)}`;
+  return `trips=${counts.trips}; statements=${counts.statements}; replica_eligible=${counts.replicaEligible}; primary_session=${counts.primarySession}${js}`;
+}
+
+/**
+ * `call`'s promise, its time in flight added to the request's D1 wait. Local workerd's clock runs while the
+ * isolate computes (production's stands still between I/O), so wall time minus this wait is the time the
+ * request spent in its own JavaScript.
+ */
+function waited<T>(call: () => Promise<T>): Promise<T> {
+  const counts = current.getStore();
+  if (!counts) return call();
+  if (counts.inFlight++ === 0) counts.waitingSince = performance.now();
+  const settle = () => {
+    if (--counts.inFlight === 0) counts.d1WaitMs += performance.now() - counts.waitingSince;
+  };
+  return call().finally(settle);
 }
 
 function add(route: Route, trips: number, statements: number): void {
@@ -54,10 +75,10 @@ function add(route: Route, trips: number, statements: number): void {
 function countedStatement(raw: D1PreparedStatement, route: Route): D1PreparedStatement {
   const counted = {
     bind: (...values: unknown[]) => countedStatement(raw.bind(...values), route),
-    first: (column?: string) => (add(route, 1, 1), column === undefined ? raw.first() : raw.first(column)),
-    run: () => (add(route, 1, 1), raw.run()),
-    all: () => (add(route, 1, 1), raw.all()),
-    raw: (options?: { columnNames?: boolean }) => (add(route, 1, 1), raw.raw(options as { columnNames: true })),
+    first: (column?: string) => (add(route, 1, 1), waited(() => (column === undefined ? raw.first() : raw.first(column)))),
+    run: () => (add(route, 1, 1), waited(() => raw.run())),
+    all: () => (add(route, 1, 1), waited(() => raw.all())),
+    raw: (options?: { columnNames?: boolean }) => (add(route, 1, 1), waited(() => raw.raw(options as { columnNames: true }))),
   } as unknown as D1PreparedStatement;
   rawOf.set(counted, raw);
   return counted;
@@ -66,7 +87,7 @@ function countedStatement(raw: D1PreparedStatement, route: Route): D1PreparedSta
 function countedBatch(target: Pick<D1Database, "batch">, route: Route): D1Database["batch"] {
   return (statements) => {
     add(route, 1, statements.length);
-    return target.batch(statements.map((statement) => rawOf.get(statement) ?? statement));
+    return waited(() => target.batch(statements.map((statement) => rawOf.get(statement) ?? statement)));
   };
 }
 
@@ -90,7 +111,7 @@ export function countingD1(database: D1Database): D1Database {
     prepare: (query: string) => countedStatement(database.prepare(query), "binding"),
     batch: countedBatch(database, "binding"),
     exec: async (query: string) => {
-      const result = await database.exec(query);
+      const result = await waited(() => database.exec(query));
       add("binding", 1, result.count);
       return result;
     },
