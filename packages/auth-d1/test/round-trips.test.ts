@@ -6,7 +6,7 @@
  * statement and get-session none.
  */
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { AuthEmail } from "../src/mail.js";
 import * as presets from "../src/presets/index.js";
 import { passkey } from "../src/presets/passkey.js";
@@ -138,7 +138,11 @@ describe.each(names)("%s, every preset, rate limiting on: the round-trip targets
   };
   const cached: AuthD1Options = { ...options, session: { cookieCache: { enabled: true, maxAge: 300 } } };
 
-  it("holds get-session to 1 (0 from the cookie cache), list-sessions to 2, /token to 1, sign-in and sign-up to 3, organization create to 8, and a new instance to one more than a warm one", async () => {
+  // Measured once, in the order a client meets them; each target is then its own test.
+  const measured: Record<string, string[]> = {};
+  let first: string[] = [];
+
+  beforeAll(async () => {
     const email = uniqueEmail(`${name}-targets`);
     expect((await new TestClient(factories[name](env, options)).post("/sign-up/email", { email, password: PASSWORD, name: "Targets" })).status).toBe(200);
     // A new env object is a new instance, as in a new isolate.
@@ -150,8 +154,7 @@ describe.each(names)("%s, every preset, rate limiting on: the round-trip targets
       return db.roundTrips.slice(from);
     };
     const client = new TestClient(auth);
-    const measured: Record<string, string[]> = {};
-    const first = await counted(() => client.post("/sign-in/email", { email, password: PASSWORD }));
+    first = await counted(() => client.post("/sign-in/email", { email, password: PASSWORD }));
     measured["sign-in"] = await counted(() => client.post("/sign-in/email", { email, password: PASSWORD }));
     measured["sign-up"] = await counted(() => new TestClient(auth).post("/sign-up/email", { email: uniqueEmail(`${name}-targets-new`), password: PASSWORD, name: "New" }));
     // The first request that signs a JWT (/token, or get-session's `set-auth-jwt`) reads the key set, and
@@ -173,7 +176,13 @@ describe.each(names)("%s, every preset, rate limiting on: the round-trip targets
     measured["get-session, cookie cache hit"] = cachingDb.roundTrips.slice(from);
 
     console.log(`${name}, every preset, targets:\n  new instance sign-in: ${first.length}\n${Object.entries(measured).map(([flow, list]) => `  ${flow}: ${list.length} (${list.map((t) => t.replace(/\s+/g, " ").slice(0, 100)).join(" | ")})`).join("\n")}`);
-    expect(first.length, "sign-in on a new instance").toBeLessThanOrEqual(measured["sign-in"]!.length + 1);
-    for (const [flow, target] of Object.entries(TARGET)) expect(measured[flow]!.length, flow).toBeLessThanOrEqual(target);
+  }, 60_000);
+
+  it.each(Object.entries(TARGET))("%s: at most %i", (flow, target) => {
+    expect(measured[flow]!.length, measured[flow]!.join("\n")).toBeLessThanOrEqual(target);
+  });
+
+  it("a new instance: its first request makes at most one round trip more than a warm one", () => {
+    expect(first.length, first.join("\n")).toBeLessThanOrEqual(measured["sign-in"]!.length + 1);
   });
 });
