@@ -42,11 +42,11 @@ interface Handler {
 
 /**
  * A Worker serving `build(env)`'s better-auth under /api/auth, each response carrying
- * `x-bench-d1` (see {@link countsHeader}). `build` gets an env whose DB is counted, the same object on every
- * request of the isolate.
+ * `x-bench-d1` (see {@link countsHeader}). `build` runs once per isolate (per env object), on an env whose
+ * DB is counted.
  */
 export function benchWorker(build: (env: BenchEnv) => Handler): ExportedHandler<BenchEnv> {
-  const counted = new WeakMap<object, BenchEnv>();
+  const built = new WeakMap<object, Handler>();
   return {
     async fetch(request, env) {
       const url = new URL(request.url);
@@ -58,12 +58,8 @@ export function benchWorker(build: (env: BenchEnv) => Handler): ExportedHandler<
       // Bench-only: what a request costs the bench's CPU reading when the Worker does nothing (the floor).
       if (url.pathname === "/bench/noop") return new Response(null, { status: 204, headers: { "x-bench-d1": countsHeader({ trips: 0, statements: 0, replicaEligible: 0, primarySession: 0, d1WaitMs: 0, inFlight: 0, waitingSince: 0 }, 0) } });
       if (!url.pathname.startsWith("/api/auth/")) return new Response("Not found", { status: 404 });
-      let benchEnv = counted.get(env);
-      if (!benchEnv) {
-        benchEnv = { ...env, DB: countingD1(env.DB) };
-        counted.set(env, benchEnv);
-      }
-      const auth = build(benchEnv);
+      let auth = built.get(env);
+      if (!auth) built.set(env, (auth = build({ ...env, DB: countingD1(env.DB) })));
       const started = performance.now();
       const { result, counts } = await countD1(() => auth.handler(request));
       // The request's own JavaScript: its time in the handler less its D1 waits (local workerd's clock runs).

@@ -12,10 +12,4 @@ function build(env: BenchEnv) {
   return betterAuth({ ...baselineOptions(env), database: kyselyAdapter(db, { type: "sqlite" }), plugins: everyPlugin() });
 }
 
-const instances = new WeakMap<BenchEnv, ReturnType<typeof build>>();
-
-export default benchWorker((env) => {
-  let auth = instances.get(env);
-  if (!auth) instances.set(env, (auth = build(env)));
-  return auth;
-});
+export default benchWorker(build);
