@@ -3,8 +3,10 @@
  *
  * @module
  */
+import { getBetterAuthVersion } from "@better-auth/core/context";
 import type { BetterAuthOptions } from "better-auth";
 import { betterAuth } from "better-auth/minimal";
+import { warnIfUntested } from "./better-auth-version.js";
 import { readReplicationSettings } from "./d1/read-replication.js";
 import { joiningTransactions } from "./d1/request-units.js";
 import { readAuthEnv, type D1DatabaseBinding } from "./env.js";
@@ -39,6 +41,7 @@ export interface AuthEntry<O extends AuthD1Options> {
  */
 export function authFactory<O extends AuthD1Options>(entry: AuthEntry<O>): (env: object, options?: O) => ReturnType<typeof betterAuth> {
   return memoizeByEnv((env: object, options: O | undefined) => {
+    warnIfUntested(getBetterAuthVersion(), console.warn);
     const opts = options ?? ({} as O);
     const resolved = readAuthEnv(env, { binding: opts.binding, emailBinding: opts.emailBinding, rateLimitBinding: opts.rateLimitBinding });
     const replication = readReplicationSettings(opts.readReplication, resolved.database, {

@@ -15,8 +15,12 @@ import { expectSuccess, MINUTE, packPackage, run as runCommand, skipAfterFirstFa
 const TEMPLATE = join(PACKAGE_ROOT, "test", "artifact");
 /** The template's package.json installs `file:../acme-auth-d1.tgz`. */
 const TARBALL_NAME = "acme-auth-d1.tgz";
-/** Packages that must exist once in the tree: the passkey overrides point @better-auth/passkey at these. */
-const SINGLE_COPY = ["better-auth", "@better-auth/core", "@better-auth/utils", "@better-fetch/fetch", "better-call"];
+/**
+ * Packages that must exist once in the tree: better-auth and each of its @better-auth/* packages (we import
+ * @better-auth/core and @better-auth/kysely-adapter as optional peers, so the copies better-auth brings serve
+ * us too), and what the passkey overrides point @better-auth/passkey at.
+ */
+const SINGLE_COPY = /^(better-auth|@better-auth\/.+|@better-fetch\/fetch|better-call)$/;
 
 interface PackageJSON {
   name: string;
@@ -58,17 +62,23 @@ describe("the packed @acme/auth-d1 in a fresh Worker", () => {
     expect(missing, `in package.json but not in the tarball (check "files"): ${missing.join(", ")}`).toEqual([]);
   });
 
-  it("installs with npm, its peers and the documented passkey overrides, with no peer conflict", async () => {
-    await cp(TEMPLATE, project, { recursive: true, filter: (source) => !/[/\\](node_modules|dist|\.wrangler|migrations|package-lock\.json)$/.test(source) });
+  it("installs with npm from its pinned lockfile, its peers and the documented passkey overrides, with no peer conflict", async () => {
+    await cp(TEMPLATE, project, { recursive: true, filter: (source) => !/[/\\](node_modules|dist|\.wrangler|migrations)$/.test(source) });
     const started = Date.now();
+    // npm ci installs what package-lock.json says and nothing newer (test/fixtures/pinned-installs.ts);
     // --strict-peer-deps turns every peer conflict npm would otherwise paper over into a failure.
-    expectSuccess(await run("npm", ["install", "--strict-peer-deps", "--no-audit", "--no-fund"], project, 10 * MINUTE));
+    expectSuccess(await run("npm", ["ci", "--strict-peer-deps", "--no-audit", "--no-fund"], project, 10 * MINUTE));
     console.log(`[artifact] npm install: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
     const ls = await run("npm", ["ls", "--all", "--json"], project, 2 * MINUTE);
     expectSuccess(ls); // npm ls exits non-zero on a missing, invalid or extraneous package
     const versions = versionsByName(JSON.parse(ls.stdout) as NpmTree);
-    for (const name of SINGLE_COPY) expect([...(versions.get(name) ?? [])], `versions of ${name}`).toHaveLength(1);
+    const copies = [...versions].filter(([name]) => SINGLE_COPY.test(name));
+    expect(copies.map(([name]) => name)).toEqual(expect.arrayContaining(["better-auth", "@better-auth/core", "@better-auth/kysely-adapter", "better-call"]));
+    for (const [name, installed] of copies) expect([...installed], `versions of ${name}`).toHaveLength(1);
+    // The peers resolve to better-auth's own copies: the version better-auth depends on, exactly.
+    const betterAuth = JSON.parse(await readFile(join(project, "node_modules", "better-auth", "package.json"), "utf8")) as PackageJSON;
+    for (const name of ["@better-auth/core", "@better-auth/kysely-adapter"]) expect([...versions.get(name)!], name).toEqual([betterAuth.dependencies![name]]);
   }, 12 * MINUTE);
 
   it("imports only its dependencies and declared peers", async () => {
