@@ -40,19 +40,20 @@ export interface ConfiguredAdapter<O extends AuthD1Options> {
 }
 
 /**
- * Both adapters with `options(sendEmail)`, for tests of presets. Call it at module scope: the options
- * object is built once per adapter, as a Worker would.
+ * Both adapters with `options(sendEmail)`, for tests of presets, on the test env or on `workerEnv` (one with a
+ * counting D1 binding, say). Call it at module scope: the options object is built once per adapter, as a
+ * Worker would.
  *
  * @example
  * const both = adaptersWith((sendEmail) => ({ sendEmail, plugins: [presets.twoFactor()] }));
  * describe.each(both)("$name", ({ auth, outbox }) => { ... });
  */
-export function adaptersWith<const O extends AuthD1Options>(options: (sendEmail: (mail: AuthEmail) => void) => O): ConfiguredAdapter<O>[] {
+export function adaptersWith<const O extends AuthD1Options>(options: (sendEmail: (mail: AuthEmail) => void) => O, workerEnv: Parameters<CreateAuth>[0] = env): ConfiguredAdapter<O>[] {
   return (["drizzle", "kysely"] as const).map((name) => {
     const outbox: AuthEmail[] = [];
     const built = options((mail) => void outbox.push(mail));
     const createAuth = factories[name] as typeof createDrizzleAuth;
-    return { name, outbox, auth: () => createAuth(env, built) };
+    return { name, outbox, auth: () => createAuth(workerEnv, built) };
   });
 }
 

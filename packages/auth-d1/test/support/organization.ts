@@ -6,6 +6,7 @@ import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
+import type { AuthEmail } from "../../src/mail.js";
 import * as presets from "../../src/presets/index.js";
 import { adaptersWith } from "./adapters.js";
 import type { AuthHandler, TestClient } from "./client.js";
@@ -21,12 +22,14 @@ const roles = {
   member: ac.newRole({ ...memberAc.statements, project: ["read"] }),
 };
 
-/** Both adapters with teams, dynamic access control and a `project` resource. Call at module scope. */
+/** presets.organization with teams, dynamic access control and a `project` resource. */
+export function organizationPreset() {
+  return presets.organization({ ac, roles, teams: { enabled: true }, dynamicAccessControl: { enabled: true } });
+}
+
+/** Both adapters with {@link organizationPreset}. Call at module scope. */
 export function organizationAdapters() {
-  return adaptersWith((sendEmail) => ({
-    sendEmail,
-    plugins: [presets.organization({ ac, roles, teams: { enabled: true }, dynamicAccessControl: { enabled: true } })],
-  }));
+  return adaptersWith((sendEmail) => ({ sendEmail, plugins: [organizationPreset()] }));
 }
 
 /** Every row that belongs to an organization, in a stable order, to compare before and after a request. */
@@ -50,7 +53,7 @@ export async function activeIn(client: TestClient) {
 }
 
 /** Makes the people a test needs, through HTTP only, on one adapter. */
-export function organizationPeople({ name, auth, outbox }: ReturnType<typeof organizationAdapters>[number]) {
+export function organizationPeople({ name, auth, outbox }: { name: string; auth: () => AuthHandler; outbox: AuthEmail[] }) {
   /** A new user who has not followed the verification link yet. */
   function unverified(label: string): Promise<SignedUpUser> {
     return signedUpOn(auth(), `${name}-org-${label}`, `User ${label}`);
