@@ -4,7 +4,7 @@
  * @module
  */
 import type { D1DatabaseBinding } from "../env.js";
-import { tablesRead } from "./statement-shape.js";
+import { isRead } from "./sql/classify.js";
 
 /**
  * The D1 errors Cloudflare's "Retry queries" page (developers.cloudflare.com/d1/best-practices/retry-queries)
@@ -62,7 +62,7 @@ export function retryingReads(database: D1DatabaseBinding): D1DatabaseBinding {
     return wrapped;
   };
   return {
-    prepare: (query: string) => wrap(database.prepare(query) as Statement, tablesRead(query) !== undefined),
+    prepare: (query: string) => wrap(database.prepare(query) as Statement, isRead(query)),
     batch: (statements: unknown[]) => database.batch(statements.map((s) => inner.get(s as object) ?? s)),
     exec: (query: string) => database.exec(query),
   };

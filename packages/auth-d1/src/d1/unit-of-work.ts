@@ -6,7 +6,7 @@
  */
 import type { D1DatabaseBinding } from "../env.js";
 import { errorText, isTransientD1Error } from "./retry.js";
-import { insertShape, selectedColumns, storedValue, tablesRead, writeShape, type InsertShape, type WriteShape } from "./statement-shape.js";
+import { classify, type InsertStatement, type SelectStatement, type UpdateStatement } from "./sql/classify.js";
 
 /** The columns of each table, for rebuilding the row of an `INSERT ... RETURNING *` (Kysely's form). */
 export type ColumnCatalog = ReadonlyMap<string, readonly string[]>;
@@ -134,8 +134,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
   }
 
   /** The read to run so it sees the held rows, or `undefined` when only a flush can make it see them. */
-  function readOf(sql: string, params: unknown[]): { sql: string; params: unknown[] } | undefined {
-    const tables = tablesRead(sql)!;
+  function readOf(sql: string, params: unknown[], tables: ReadonlySet<string>): { sql: string; params: unknown[] } | undefined {
     if (tables.size === 0 && held.size > 0) return undefined;
     const seen = [...tables].filter((table) => held.has(table));
     if (seen.length === 0) return { sql, params };
@@ -149,11 +148,11 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
    * (inserted, or changed to it, by the unit). `undefined` when the read is of another shape, or a matching
    * row lacks a column it asks for (a default D1 would fill in).
    */
-  function heldAnswer(sql: string, params: unknown[]): { columns: string[]; rows: unknown[][] } | undefined {
+  function heldAnswer(read: SelectStatement, params: unknown[]): { columns: string[]; rows: unknown[][] } | undefined {
     if (freshIds.size === 0) return undefined;
-    const shape = plainRead(sql);
-    if (!shape) return undefined;
-    const terms = equalities(shape.where, shape.table);
+    const shape = read.plain;
+    if (!shape || shape.ordered) return undefined;
+    const terms = shape.equalities;
     const values = shape.limited ? params.slice(0, -1) : params;
     if (!terms || terms.length !== values.length || !values.some((value) => freshIds.has(value))) return undefined;
     const table = held.get(shape.table);
@@ -161,7 +160,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     const limit = shape.limited ? Number(params.at(-1)) : Number.POSITIVE_INFINITY;
     const rows = matching.slice(0, Number.isFinite(limit) ? limit : undefined);
     if (shape.count !== undefined) return { columns: [shape.count], rows: [[matching.length]] };
-    const columns = shape.columns ?? catalog.get(shape.table);
+    const columns = shape.columns === "*" ? catalog.get(shape.table) : shape.columns;
     if (!columns || rows.some((row) => columns.some((column) => !row.has(column)))) return undefined;
     return { columns: [...columns], rows: rows.map((row) => columns.map((column) => row.get(column))) };
   }
@@ -177,11 +176,11 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
    * they become, the unit shows them so to later reads, and the write itself goes out with the commit, followed
    * by its guard when the flow was handed its rows. `undefined` when the rows cannot be found that way.
    */
-  async function holdWrite(write: WriteShape, sql: string, params: unknown[]): Promise<D1Outcome | undefined> {
+  async function holdWrite(write: HeldWrite, sql: string, params: unknown[]): Promise<D1Outcome | undefined> {
     let found = knownRows(write, params);
     if (!found) {
       const computed = write.assignments.map((a, i) => `, (${a.expression}) AS "${NEW_VALUE}${i}"`).join("");
-      const read = readOf(`SELECT *${computed} FROM "${write.table}" WHERE ${write.where}`, params);
+      const read = readOf(`SELECT *${computed} FROM "${write.table}" WHERE ${write.where}`, params, new Set([write.table]));
       if (!read) return undefined;
       found = (await real(read.sql, read.params).all()).results;
     }
@@ -210,18 +209,16 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
    * equalities only and every row is whole, the result itself: every row that matched, under the columns and
    * values it asked for. A later write with the same WHERE is then answered from it.
    */
-  function remember(sql: string, params: unknown[], outcome: D1Outcome): D1Outcome {
-    const tables = tablesRead(sql);
-    if (tables?.size !== 1 || /\b(join|group\s+by|union)\b/i.test(sql)) return outcome;
-    const [table] = tables;
-    const rows = seen.get(table!) ?? new Map<unknown, Record<string, unknown>>();
-    seen.set(table!, rows);
+  function remember(read: SelectStatement, params: unknown[], outcome: D1Outcome): D1Outcome {
+    const shape = read.plain;
+    if (shape === undefined || shape.count !== undefined) return outcome;
+    const { table, equalities: terms } = shape;
+    const rows = seen.get(table) ?? new Map<unknown, Record<string, unknown>>();
+    seen.set(table, rows);
     for (const row of outcome.results) if (row.id != null) rows.set(row.id, row);
-    const where = whereOfRead(sql, table!);
-    const terms = where === undefined ? undefined : equalities(where, table!);
-    const every = catalog.get(table!);
+    const every = catalog.get(table);
     if (terms && terms.length === params.length && every && outcome.results.every((row) => row.id != null && every.every((c) => c in row))) {
-      results.set(resultKey(table!, terms, params), outcome.results);
+      results.set(resultKey(table, terms, params), outcome.results);
     }
     return outcome;
   }
@@ -231,8 +228,8 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
    * them: its WHERE is equalities only, one on `id` or a unique column, every SET value is bound, and the row
    * was read (or written) by the unit. `undefined` otherwise.
    */
-  function knownRows(write: WriteShape, params: unknown[]): Record<string, unknown>[] | undefined {
-    const terms = equalities(write.where!, write.table);
+  function knownRows(write: HeldWrite, params: unknown[]): Record<string, unknown>[] | undefined {
+    const terms = write.equalities;
     if (!terms || write.assignments.some((a) => a.expression !== "?")) return undefined;
     const where = params.slice(write.setParams);
     if (where.length !== terms.length) return undefined;
@@ -271,13 +268,14 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
 
   async function execute(sql: string, params: unknown[]): Promise<D1Outcome> {
     ensureOpen();
-    if (tablesRead(sql)) {
-      const answer = heldAnswer(sql, params);
+    const statement = classify(sql);
+    if (statement.kind === "select") {
+      const answer = heldAnswer(statement, params);
       if (answer) return { results: answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, row[i]]))), success: true, meta: {} };
-      const read = readOf(sql, params);
-      return read ? remember(sql, params, await real(read.sql, read.params).all()) : (await flush(real(sql, params)))!;
+      const read = readOf(sql, params, statement.tables);
+      return read ? remember(statement, params, await real(read.sql, read.params).all()) : (await flush(real(sql, params)))!;
     }
-    const insert = insertShape(sql, params);
+    const insert = insertedRow(statement, params);
     if (insert) {
       const row = rebuiltRow(insert, catalog);
       if (row === undefined) return (await flush(real(sql, params)))!;
@@ -287,8 +285,8 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
       tableOf(insert.table).rows.push(insert.row);
       return { results: row ? [row] : [], success: true, meta: { changes: 1, rows_written: 1, duration: 0 } };
     }
-    const write = writeShape(sql, params);
-    const outcome = write?.where === undefined ? undefined : await holdWrite(write, sql, params);
+    const write = heldWrite(statement, params);
+    const outcome = write === undefined ? undefined : await holdWrite(write, sql, params);
     return outcome ?? (await flush(real(sql, params)))!;
   }
 
@@ -325,27 +323,28 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     async function raw(): Promise<unknown[][]> {
       // Column order and duplicate names (joins) only survive D1's own raw().
       ensureOpen();
-      if (tablesRead(sql)) {
-        const answer = heldAnswer(sql, params);
+      const classified = classify(sql);
+      if (classified.kind === "select") {
+        const answer = heldAnswer(classified, params);
         if (answer) return answer.rows;
-        const read = readOf(sql, params);
+        const read = readOf(sql, params, classified.tables);
         if (read) {
           const values = await real(read.sql, read.params).raw();
-          const columns = selectedColumns(sql);
-          if (columns) remember(sql, params, { results: values.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))), success: true, meta: {} });
+          const columns = classified.plain?.columns;
+          if (Array.isArray(columns)) remember(classified, params, { results: values.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))), success: true, meta: {} });
           return values;
         }
         await flush();
         return real(sql, params).raw();
       }
-      const insert = insertShape(sql, params);
+      const insert = insertedRow(classified, params);
       const row = insert && rebuiltRow(insert, catalog);
       if (row && Array.isArray(insert!.returning)) {
         await execute(sql, params);
         return [insert!.returning.map((column) => row[column])];
       }
-      const write = insert ? undefined : writeShape(sql, params);
-      if (write && write.where !== undefined && Array.isArray(write.returning)) {
+      const write = insert ? undefined : heldWrite(classified, params);
+      if (write && Array.isArray(write.returning)) {
         const outcome = await holdWrite(write, sql, params);
         if (outcome) return outcome.results.map((held) => (write.returning as string[]).map((column) => held[column]));
       }
@@ -398,50 +397,41 @@ function resultKey(table: string, columns: readonly string[], values: readonly u
 }
 
 /**
- * The parts of a plain read of one table: Drizzle's `select "a", "b" from "t" where ... [limit ?]`, Kysely's
- * `select "primary".* from (select * from "t" where ...) as "primary" [limit ?]`, or a count of its rows
- * (`select count(*) from "t" where ...`, `select count("id") as "count" from "t" where ...`): the table, the
- * WHERE, the selected columns (none for `*`), the name the count is given, and whether a LIMIT is bound last.
+ * An INSERT the unit can hold: one row of bound values, as D1 will store them. `undefined` for any other
+ * statement, or when the parameters do not match it.
  */
-function plainRead(sql: string): { table: string; where: string; columns?: string[]; count?: string; limited: boolean } | undefined {
-  const text = sql.trim().replace(/\s+/g, " ");
-  const limited = / limit \?$/i.test(text);
-  const body = limited ? text.replace(/ limit \?$/i, "") : text;
-  const count = /^select count\((\*|"id")\)(?: as "([^"]+)")? from "([^"]+)" where (.+)$/i.exec(body);
-  if (count) return { table: count[3]!.toLowerCase(), where: count[4]!, count: count[2] ?? `count(${count[1]})`, limited };
-  const drizzle = /^select ((?:"[^"]+" ?, ?)*"[^"]+") from "([^"]+)" where (.+)$/i.exec(body);
-  if (drizzle) return { table: drizzle[2]!.toLowerCase(), where: drizzle[3]!, columns: drizzle[1]!.split(",").map((c) => c.trim().slice(1, -1)), limited };
-  const kysely = /^select "primary"\.\* from \(select \* from "([^"]+)" where (.+)\) as "primary"$/i.exec(body);
-  if (kysely) return { table: kysely[1]!.toLowerCase(), where: kysely[2]!, limited };
-  return undefined;
+function insertedRow(statement: ReturnType<typeof classify>, params: readonly unknown[]): (InsertStatement & { row: Map<string, unknown> }) | undefined {
+  if (statement.kind !== "insert" || statement.params !== params.length) return undefined;
+  const row = new Map<string, unknown>();
+  let next = 0;
+  statement.columns.forEach((column, i) => row.set(column, statement.values[i] === "param" ? storedValue(params[next++]) : null));
+  return { ...statement, row };
 }
 
-/**
- * The WHERE of a plain read of `table`: Drizzle's `select "a", "b" from "t" where ...` or Kysely's
- * `select "primary".* from (select * from "t" where ...) as "primary"`, with no placeholder before it.
- */
-function whereOfRead(sql: string, table: string): string | undefined {
-  const text = sql.trim();
-  const drizzle = /^select\s+((?:"[^"]+"\s*,\s*)*"[^"]+")\s+from\s+"([^"]+)"\s+where\s+([\s\S]+)$/i.exec(text);
-  if (drizzle && drizzle[2]!.toLowerCase() === table) return drizzle[3];
-  const kysely = /^select\s+"primary"\.\*\s+from\s+\(select\s+\*\s+from\s+"([^"]+)"\s+where\s+([\s\S]+)\)\s+as\s+"primary"$/i.exec(text);
-  if (kysely && kysely[1]!.toLowerCase() === table) return kysely[2];
-  return undefined;
+/** An UPDATE or DELETE with a WHERE, as the unit holds it: a DELETE is an UPDATE that sets nothing. */
+interface HeldWrite {
+  kind: "update" | "delete";
+  table: string;
+  assignments: UpdateStatement["assignments"];
+  where: string;
+  equalities: readonly string[] | undefined;
+  setParams: number;
+  returning: UpdateStatement["returning"];
 }
 
-/**
- * The columns of a WHERE made only of `"table"."column" = ?` terms joined by AND (in any parentheses), in
- * order, or `undefined` for any other condition.
- */
-function equalities(where: string, table: string): string[] | undefined {
-  const columns: string[] = [];
-  const term = new RegExp(`^(?:"${table}"\\.)?"([^"]+)"\\s*=\\s*\\?$`, "i");
-  for (const part of where.replace(/[()]/g, " ").split(/\s+and\s+/i)) {
-    const match = term.exec(part.trim());
-    if (!match) return undefined;
-    columns.push(match[1]!);
-  }
-  return columns;
+/** `statement` as a {@link HeldWrite}, or `undefined` for anything else, a write without WHERE, or parameters that do not match it. */
+function heldWrite(statement: ReturnType<typeof classify>, params: readonly unknown[]): HeldWrite | undefined {
+  if ((statement.kind !== "update" && statement.kind !== "delete") || statement.where === undefined || statement.params !== params.length) return undefined;
+  const { kind, table, where, equalities, returning } = statement;
+  return statement.kind === "update"
+    ? { kind, table, where, equalities, returning, assignments: statement.assignments, setParams: statement.setParams }
+    : { kind, table, where, equalities, returning, assignments: [], setParams: 0 };
+}
+
+/** What D1 gives back for a bound value: booleans become 0 and 1, `undefined` becomes NULL. */
+export function storedValue(value: unknown): unknown {
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value ?? null;
 }
 
 /**
@@ -472,7 +462,8 @@ async function commitOnce(database: D1DatabaseBinding, pending: unknown[], marke
 /**
  * `sql` with each table in `tables` shadowed by a CTE of the same name: its stored rows and the rows the unit
  * holds for it. A read so sees the unit's inserts, with SQLite's own filters, joins and ordering, in one round
- * trip and without committing anything. `undefined` when the statement's own WITH clause is recursive.
+ * trip and without committing anything. `sql` is a SELECT (a statement with a WITH clause of its own is opaque,
+ * never overlaid); src/d1/sql/classify.ts reads this WITH clause back as a read of the tables it shadows.
  */
 function overlaid(
   sql: string,
@@ -480,8 +471,6 @@ function overlaid(
   tables: ReadonlyArray<readonly [string, HeldTable]>,
   catalog: ColumnCatalog,
 ): { sql: string; params: unknown[] } | undefined {
-  const text = sql.trim();
-  if (/^with\s+recursive\b/i.test(text)) return undefined;
   const ctes: string[] = [];
   const cteParams: unknown[] = [];
   for (const [table, { rows, hidden }] of tables) {
@@ -501,8 +490,7 @@ function overlaid(
   }
   // D1 binds at most 100 parameters to a statement: past that, only a flush can show the rows.
   if (cteParams.length + params.length > 100) return undefined;
-  const rest = /^with\b/i.test(text) ? `, ${text.replace(/^with\s+/i, "")}` : ` ${text}`;
-  return { sql: `WITH ${ctes.join(", ")}${rest}`, params: [...cteParams, ...params] };
+  return { sql: `WITH ${ctes.join(", ")} ${sql.trim()}`, params: [...cteParams, ...params] };
 }
 
 /**
@@ -510,7 +498,7 @@ function overlaid(
  * returned column was not bound (D1 would compute it: a default or an autoincrement id) or the table's
  * columns are unknown for `RETURNING *`.
  */
-function rebuiltRow(insert: InsertShape, catalog: ColumnCatalog): Record<string, unknown> | null | undefined {
+function rebuiltRow(insert: InsertStatement & { row: Map<string, unknown> }, catalog: ColumnCatalog): Record<string, unknown> | null | undefined {
   if (insert.returning === undefined) return null;
   const columns = insert.returning === "*" ? catalog.get(insert.table) : insert.returning;
   if (!columns) return undefined;

@@ -1,4 +1,4 @@
-import { tablesRead } from "../../src/d1/statement-shape.js";
+import { isRead } from "../../src/d1/sql/classify.js";
 
 /**
  * The real local D1 binding with every statement it is handed written down. Nothing is faked: each call
@@ -48,8 +48,8 @@ export function countingD1(database: D1Database): CountingD1 {
 
 /**
  * The calls that wrote to D1: a statement that is not a plain read, or a batch holding one. Each statement is
- * told by what it is, with the parser the unit of work tells reads by (src/d1/statement-shape.ts): whatever it
- * does not know for a plain read (a SELECT, or a WITH that writes nothing) counts as a write, INSERT, UPDATE,
+ * told by what it is, with the parser the unit of work tells reads by (src/d1/sql/classify.ts): whatever it
+ * does not know for a read (a SELECT, or the unit's own overlay of the rows it holds) counts as a write, INSERT, UPDATE,
  * DELETE and REPLACE among them. An exec counts whatever it runs: its text may hold several statements.
  *
  * @example
@@ -58,7 +58,7 @@ export function countingD1(database: D1Database): CountingD1 {
  * expect(writingCalls(db.calls.slice(from))).toHaveLength(1);
  */
 export function writingCalls(calls: readonly D1Call[]): D1Call[] {
-  return calls.filter((call) => call.kind === "exec" || call.statements.some((sql) => tablesRead(sql) === undefined));
+  return calls.filter((call) => call.kind === "exec" || call.statements.some((sql) => !isRead(sql)));
 }
 
 const UNWRAP = Symbol("unwrap");

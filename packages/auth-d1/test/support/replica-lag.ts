@@ -6,7 +6,7 @@
  * from the primary otherwise: as on D1, a session never reads older than its bookmark, and a write moves it
  * to the primary's newest.
  */
-import { tablesRead } from "../../src/d1/statement-shape.js";
+import { isRead } from "../../src/d1/sql/classify.js";
 
 /** Where a statement run through a session was served. */
 export type Served = "primary" | "replica";
@@ -57,7 +57,7 @@ class LazyStatement {
 }
 
 /** A SELECT, a WITH that writes nothing, or a PRAGMA function that reads (the schema check's `table_info`). */
-const isWrite = (sql: string): boolean => tablesRead(sql) === undefined && !/^\s*pragma\s+\w+\s*\(/i.test(sql);
+const isWrite = (sql: string): boolean => !isRead(sql) && !/^\s*pragma\s+\w+\s*\(/i.test(sql);
 
 /** Bookmarks shaped like D1's (fixed-width hex, so they also sort as strings). */
 function bookmarkOf(sequence: number): string {
