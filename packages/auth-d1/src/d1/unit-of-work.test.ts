@@ -56,6 +56,30 @@ describe("openUnitOfWork on D1", () => {
     unit.discard();
   });
 
+  it("shows held rows to a comma join, which the classifier leaves opaque: it flushes, then reads every table it names", async () => {
+    const id = crypto.randomUUID();
+    const unit = openUnitOfWork(env.DB);
+    await insertUser(unit.binding, id, `${id}@example.com`);
+    const now = new Date().toISOString();
+    await (unit.binding.prepare('insert into "session" ("id", "expires_at", "token", "created_at", "updated_at", "user_id") values (?, ?, ?, ?, ?, ?)') as D1PreparedStatement)
+      .bind(`s-${id}`, now, `token-${id}`, now, now, id)
+      .run();
+    const joined = await (unit.binding.prepare('select "user"."email", "session"."token" from "user", "session" where "session"."user_id" = "user"."id" and "user"."id" = ?') as D1PreparedStatement)
+      .bind(id)
+      .all();
+    expect(joined.results).toEqual([{ email: `${id}@example.com`, token: `token-${id}` }]);
+    await unit.commit();
+  });
+
+  it("sends an UPDATE ... FROM as it is, and still commits: it was once turned into a SELECT that failed", async () => {
+    const id = crypto.randomUUID();
+    const unit = openUnitOfWork(env.DB);
+    await insertUser(unit.binding, id, `${id}@example.com`);
+    await (unit.binding.prepare('update "user" set "name" = "source"."name" from (select ? as "name") as "source" where "user"."id" = ?') as D1PreparedStatement).bind("Renamed", id).run();
+    await unit.commit();
+    expect(await env.DB.prepare("SELECT name FROM user WHERE id = ?").bind(id).first("name")).toBe("Renamed");
+  });
+
   it("writes nothing when discarded", async () => {
     const id = crypto.randomUUID();
     const email = `${id}@example.com`;
