@@ -9,7 +9,7 @@ import { FAILED_COMMIT_HEADER } from "./failed-commit.js";
 import { errorText } from "./retry.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { AUTH_D1_REQUEST_ERROR_CODES } from "../errors.js";
-import { isWriteConflict, openUnitOfWork, type ColumnCatalog, type UnitOfWork } from "./unit-of-work.js";
+import { isWriteConflict, openUnitOfWork, type TableCatalog, type UnitOfWork } from "./unit-of-work.js";
 
 /**
  * Runs `callback` on a unit's binding, then commits the unit in one batch. If the callback throws, nothing it
@@ -21,7 +21,7 @@ import { isWriteConflict, openUnitOfWork, type ColumnCatalog, type UnitOfWork } 
  * const user = await inUnitOfWork(env.DB, new Map(), (binding) => drizzle(binding).insert(userTable).values(row).returning());
  * ```
  */
-export async function inUnitOfWork<T>(database: D1DatabaseBinding, catalog: ColumnCatalog, callback: (binding: D1DatabaseBinding) => Promise<T>): Promise<T> {
+export async function inUnitOfWork<T>(database: D1DatabaseBinding, catalog: TableCatalog, callback: (binding: D1DatabaseBinding) => Promise<T>): Promise<T> {
   const unit = openUnitOfWork(database, catalog);
   let result: T;
   try {

@@ -167,7 +167,7 @@ describe("openUnitOfWork on D1", () => {
     await insertUser(env.DB, id, email);
     const columns = (await env.DB.prepare("SELECT name FROM pragma_table_info('user')").all<{ name: string }>()).results.map((c) => c.name);
     const counted = countingD1(env.DB);
-    const unit = openUnitOfWork(counted.binding, new Map([["user", columns]]));
+    const unit = openUnitOfWork(counted.binding, new Map([["user", { columns, unique: ["email"] }]]));
     const rename = (name: string) =>
       (unit.binding.prepare('update "user" set "name" = ? where "user"."email" = ? returning "id", "name"') as D1PreparedStatement).bind(name, email).raw();
     const read = (list: string) => (unit.binding.prepare(`select ${list} from "user" where "id" = ?`) as D1PreparedStatement).bind(id).all();
@@ -177,7 +177,7 @@ describe("openUnitOfWork on D1", () => {
     expect(counted.roundTrips).toHaveLength(2); // read with two columns only: the update reads the row itself
     await unit.commit();
 
-    const next = openUnitOfWork(counted.binding, new Map([["user", columns]]));
+    const next = openUnitOfWork(counted.binding, new Map([["user", { columns, unique: ["email"] }]]));
     const from = counted.roundTrips.length;
     await (next.binding.prepare('select * from "user" where "id" = ?') as D1PreparedStatement).bind(id).all();
     const renamed = await (next.binding.prepare('update "user" set "name" = ? where "user"."email" = ? returning "id", "name"') as D1PreparedStatement).bind("Second", email).raw();
@@ -196,7 +196,7 @@ describe("openUnitOfWork on D1", () => {
     }
     const columns = (await env.DB.prepare("SELECT name FROM pragma_table_info('user')").all<{ name: string }>()).results.map((c) => c.name);
     const counted = countingD1(env.DB);
-    const unit = openUnitOfWork(counted.binding, new Map([["user", columns]]));
+    const unit = openUnitOfWork(counted.binding, new Map([["user", { columns, unique: ["email"] }]]));
     const run = (sql: string, ...params: unknown[]) => (unit.binding.prepare(sql) as D1PreparedStatement).bind(...params).run();
     await run('select "primary".* from (select * from "user" where "user"."name" = ?) as "primary"', name);
     expect((await run('update "user" set "image" = ? where "user"."name" = ?', "https://example.com/a.png", name)).meta.changes).toBe(2);

@@ -8,8 +8,16 @@ import type { D1DatabaseBinding } from "../env.js";
 import { errorText, isTransientD1Error } from "./retry.js";
 import { classify, type InsertStatement, type SelectStatement, type UpdateStatement } from "./sql/classify.js";
 
-/** The columns of each table, for rebuilding the row of an `INSERT ... RETURNING *` (Kysely's form). */
-export type ColumnCatalog = ReadonlyMap<string, readonly string[]>;
+/** What the unit knows of a table from the adapter's schema. */
+export interface TableShape {
+  /** Every column, for rebuilding the row of an `INSERT ... RETURNING *` (Kysely's form) and telling whole rows. */
+  columns: readonly string[];
+  /** The columns besides `id` that identify at most one row: a write keyed by one is answered from a row read. */
+  unique: readonly string[];
+}
+
+/** Each table of the schema, by its name in lower case. */
+export type TableCatalog = ReadonlyMap<string, TableShape>;
 
 /** An open unit: the binding to run the flow on, and the two ways it ends. */
 export interface UnitOfWork {
@@ -49,18 +57,6 @@ export function isWriteConflict(error: unknown): boolean {
   return /malformed JSON/i.test(errorText(error));
 }
 
-/**
- * Columns that identify at most one row, besides `id`: the unique columns of this package's schema. A write
- * whose WHERE names one of them can be answered from a row the unit has already read.
- */
-const UNIQUE_COLUMNS: ReadonlyMap<string, readonly string[]> = new Map([
-  ["user", ["email"]],
-  ["session", ["token"]],
-  ["organization", ["slug"]],
-  ["rate_limit", ["key"]],
-  ["team_member", ["membership_key"]],
-]);
-
 /** A prefix no column of ours has, for the new values an UPDATE's read computes. */
 const NEW_VALUE = "__auth_d1_new_";
 
@@ -89,7 +85,7 @@ interface D1Outcome {
  * }
  * ```
  */
-export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatalog = new Map()): UnitOfWork {
+export function openUnitOfWork(database: D1DatabaseBinding, catalog: TableCatalog = new Map()): UnitOfWork {
   let queue: unknown[] = [];
   // The rows held for each table, so reads inside the unit see them.
   let held = new Map<string, HeldTable>();
@@ -160,7 +156,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     const limit = shape.limited ? Number(params.at(-1)) : Number.POSITIVE_INFINITY;
     const rows = matching.slice(0, Number.isFinite(limit) ? limit : undefined);
     if (shape.count !== undefined) return { columns: [shape.count], rows: [[matching.length]] };
-    const columns = shape.columns === "*" ? catalog.get(shape.table) : shape.columns;
+    const columns = shape.columns === "*" ? catalog.get(shape.table)?.columns : shape.columns;
     if (!columns || rows.some((row) => columns.some((column) => !row.has(column)))) return undefined;
     return { columns: [...columns], rows: rows.map((row) => columns.map((column) => row.get(column))) };
   }
@@ -199,7 +195,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     }
     queue.push(real(sql, params));
     if (write.returning !== undefined) queue.push(real(GUARD, [found.length]));
-    const columns = write.returning === "*" ? [...(catalog.get(write.table) ?? Object.keys(after[0] ?? {}))] : (write.returning ?? []);
+    const columns = write.returning === "*" ? [...(catalog.get(write.table)?.columns ?? Object.keys(after[0] ?? {}))] : (write.returning ?? []);
     const results = write.returning === undefined ? [] : after.map((row) => Object.fromEntries(columns.map((column) => [column, row[column] ?? null])));
     return { results, success: true, meta: { changes: found.length, rows_written: found.length, duration: 0 } };
   }
@@ -216,7 +212,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     const rows = seen.get(table) ?? new Map<unknown, Record<string, unknown>>();
     seen.set(table, rows);
     for (const row of outcome.results) if (row.id != null) rows.set(row.id, row);
-    const every = catalog.get(table);
+    const every = catalog.get(table)?.columns;
     if (terms && terms.length === params.length && every && outcome.results.every((row) => row.id != null && every.every((c) => c in row))) {
       results.set(resultKey(table, terms, params), outcome.results);
     }
@@ -233,7 +229,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     if (!terms || write.assignments.some((a) => a.expression !== "?")) return undefined;
     const where = params.slice(write.setParams);
     if (where.length !== terms.length) return undefined;
-    const unique = new Set(["id", ...(UNIQUE_COLUMNS.get(write.table) ?? [])]);
+    const unique = new Set(["id", ...(catalog.get(write.table)?.unique ?? [])]);
     const byUniqueKey = terms.some((column) => unique.has(column));
     // Without a unique key, only a read with the very same WHERE says which rows match: all of them.
     const result = byUniqueKey ? undefined : results.get(resultKey(write.table, terms, where));
@@ -245,7 +241,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
       });
     const table = held.get(write.table);
     // A stored row read with some of its columns only would leave the others NULL in what later reads see.
-    const every = catalog.get(write.table);
+    const every = catalog.get(write.table)?.columns;
     const whole = (row: Record<string, unknown>) => every !== undefined && every.every((column) => column in row);
     // What the unit holds stands in for what it read of the same rows: changed, deleted or new since.
     const stored = result ?? [...(seen.get(write.table)?.values() ?? [])];
@@ -256,7 +252,7 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: ColumnCatal
     const found = candidates.filter(matches);
     if (byUniqueKey && found.length !== 1) return undefined;
     if (found.some((row) => !table?.rows.some((held) => held.get("id") === row.id) && !whole(row))) return undefined;
-    const columns = write.returning === "*" ? (catalog.get(write.table) ?? []) : (write.returning ?? []);
+    const columns = write.returning === "*" ? (catalog.get(write.table)?.columns ?? []) : (write.returning ?? []);
     if (write.returning === "*" && columns.length === 0) return undefined;
     if (found.some((row) => columns.some((column) => !(column in row) && !write.assignments.some((a) => a.column === column)))) return undefined;
     return found.map((known) => {
@@ -469,13 +465,13 @@ function overlaid(
   sql: string,
   params: unknown[],
   tables: ReadonlyArray<readonly [string, HeldTable]>,
-  catalog: ColumnCatalog,
+  catalog: TableCatalog,
 ): { sql: string; params: unknown[] } | undefined {
   const ctes: string[] = [];
   const cteParams: unknown[] = [];
   for (const [table, { rows, hidden }] of tables) {
-    const columns = [...new Set([...(catalog.get(table) ?? []), ...rows.flatMap((row) => [...row.keys()])])];
-    // Without a known column list (Drizzle's catalog is empty) and no rows to name them, the CTE takes them all.
+    const columns = [...new Set([...(catalog.get(table)?.columns ?? []), ...rows.flatMap((row) => [...row.keys()])])];
+    // Without a known column list (a table the catalog lacks) and no rows to name them, the CTE takes them all.
     const list = columns.length > 0 ? columns.map((c) => `"${c}"`).join(", ") : "*";
     let body = `SELECT ${list} FROM main."${table}"`;
     if (hidden.size > 0) {
@@ -498,9 +494,9 @@ function overlaid(
  * returned column was not bound (D1 would compute it: a default or an autoincrement id) or the table's
  * columns are unknown for `RETURNING *`.
  */
-function rebuiltRow(insert: InsertStatement & { row: Map<string, unknown> }, catalog: ColumnCatalog): Record<string, unknown> | null | undefined {
+function rebuiltRow(insert: InsertStatement & { row: Map<string, unknown> }, catalog: TableCatalog): Record<string, unknown> | null | undefined {
   if (insert.returning === undefined) return null;
-  const columns = insert.returning === "*" ? catalog.get(insert.table) : insert.returning;
+  const columns = insert.returning === "*" ? catalog.get(insert.table)?.columns : insert.returning;
   if (!columns) return undefined;
   const row: Record<string, unknown> = {};
   for (const column of columns) {

@@ -8,6 +8,7 @@ import { is } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { inUnitOfWork } from "../d1/commit.js";
+import type { TableShape } from "../d1/unit-of-work.js";
 import { retryingReads } from "../d1/retry.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { authSchema } from "../schema.js";
@@ -32,12 +33,20 @@ export function drizzleD1Adapter(database: D1DatabaseBinding, tables: Record<str
   const d1 = retryingReads(database);
   // drizzle-orm types the binding as workers-types' D1Database; ours is the structural subset it uses.
   const db = drizzle(d1 as Parameters<typeof drizzle>[0], { schema: tables });
-  // The unit of work rebuilds returned rows and trusts rows it read only with every column of their table.
-  const catalog = new Map<string, string[]>();
+  // The unit of work rebuilds returned rows and trusts rows it read only with every column of their table; a
+  // write keyed by a unique column is answered from a row it read.
+  const catalog = new Map<string, TableShape>();
   for (const table of Object.values(tables)) {
     if (!is(table, SQLiteTable)) continue;
     const config = getTableConfig(table);
-    catalog.set(config.name.toLowerCase(), config.columns.map((column) => column.name));
+    const unique = [
+      ...config.columns.filter((column) => column.isUnique).map((column) => column.name),
+      ...[...config.uniqueConstraints, ...config.indexes.map((index) => index.config).filter((index) => index.unique)]
+        .map((constraint) => constraint.columns)
+        .filter((columns) => columns.length === 1 && "name" in columns[0]!)
+        .map((columns) => (columns[0] as { name: string }).name),
+    ];
+    catalog.set(config.name.toLowerCase(), { columns: config.columns.map((column) => column.name), unique: [...new Set(unique)] });
   }
   // better-auth's adapter calls `db.transaction(callback)` for each flow it wraps; drizzle's would send BEGIN.
   const transaction = (callback: (tx: typeof db) => Promise<unknown>) =>

@@ -6,7 +6,7 @@
 import { SqliteAdapter, type DatabaseIntrospector, type Driver, type Kysely } from "kysely";
 import { D1Dialect as KyselyD1Dialect, type D1DialectConfig } from "kysely-d1";
 import { retryingReads } from "../d1/retry.js";
-import type { ColumnCatalog } from "../d1/unit-of-work.js";
+import type { TableCatalog } from "../d1/unit-of-work.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { D1Driver } from "./d1-driver.js";
 import { D1Introspector } from "./d1-introspector.js";
@@ -40,10 +40,10 @@ class D1Adapter extends SqliteAdapter {
  */
 export class D1Dialect extends KyselyD1Dialect {
   readonly #database: D1DatabaseBinding;
-  readonly #catalog: ColumnCatalog;
+  readonly #catalog: TableCatalog;
 
   /** `catalog` lists each table's columns, so a unit can answer `INSERT ... RETURNING *` without reading. */
-  constructor(config: D1DialectConfig & { catalog?: ColumnCatalog }) {
+  constructor(config: D1DialectConfig & { catalog?: TableCatalog }) {
     super(config);
     this.#database = retryingReads(config.database as unknown as D1DatabaseBinding);
     this.#catalog = config.catalog ?? new Map();

@@ -5,7 +5,7 @@
  */
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from "kysely";
 import { commitUnitOfWork } from "../d1/commit.js";
-import { openUnitOfWork, type ColumnCatalog, type UnitOfWork } from "../d1/unit-of-work.js";
+import { openUnitOfWork, type TableCatalog, type UnitOfWork } from "../d1/unit-of-work.js";
 import type { D1DatabaseBinding } from "../env.js";
 
 interface D1AllResult {
@@ -53,7 +53,7 @@ class D1Connection implements DatabaseConnection {
 export class D1Driver implements Driver {
   constructor(
     readonly database: D1DatabaseBinding,
-    readonly catalog: ColumnCatalog,
+    readonly catalog: TableCatalog,
   ) {}
 
   async init(): Promise<void> {}
