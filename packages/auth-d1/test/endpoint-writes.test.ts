@@ -10,7 +10,7 @@
  * endpoint that is gone. A statement is a write by what it is (`writingCalls`), never by the endpoint's name.
  * Rate limiting is off (./endpoint-writes/world.ts says why).
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { TestClient, writingCalls, type D1Call } from "./support/index.js";
 import { coreDrivers } from "./endpoint-writes/core.js";
 import { organizationDrivers } from "./endpoint-writes/organization.js";
@@ -75,6 +75,17 @@ function listed(calls: D1Call[]): string {
   return calls.map((call, i) => `  ${i + 1}. ${call.kind === "batch" ? `batch [${call.statements.map(oneLine).join(" ; ")}]` : oneLine(call.statements[0]!)}`).join("\n");
 }
 
+// Kysely's driver checks the SQL classifier against its operation tree on every statement, and warns when they
+// disagree: on every endpoint they must agree (src/kysely/operation-tree.ts). Vitest gives each test a console
+// of its own, so each test's is watched.
+const warnings: string[] = [];
+let warn: MockInstance<typeof console.warn> | undefined;
+beforeEach(() => void (warn = vi.spyOn(console, "warn")));
+afterEach(() => {
+  warnings.push(...warn!.mock.calls.map((call) => String(call[0])));
+  warn!.mockRestore();
+});
+
 describe.each(instances)("$name: every endpoint sends its writes to D1 in one batch at most", (instance) => {
   const w = world(instance);
   const endpoints = endpointsOf(instance.auth().api);
@@ -118,4 +129,8 @@ describe.each(instances)("$name: every endpoint sends its writes to D1 in one ba
     const writes = writingCalls(db.calls.slice(from));
     expect({ status: answer.status, writes: writes.length }, `${id} excluded because it ${reason}; its calls:\n${listed(db.calls.slice(from))}`).toEqual({ status: 400, writes: 0 });
   });
+});
+
+it("the SQL classifier and Kysely's operation tree agreed on every statement the endpoints sent", () => {
+  expect(warnings.filter((message) => message.includes("The SQL classifier and the query builder disagree"))).toEqual([]);
 });

@@ -5,8 +5,10 @@
  */
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from "kysely";
 import { commitUnitOfWork } from "../d1/commit.js";
+import { agreeing } from "../d1/sql/classify.js";
 import { openUnitOfWork, type TableCatalog, type UnitOfWork } from "../d1/unit-of-work.js";
 import type { D1DatabaseBinding } from "../env.js";
+import { treeStatement } from "./operation-tree.js";
 
 interface D1AllResult {
   results?: Record<string, unknown>[];
@@ -21,6 +23,8 @@ class D1Connection implements DatabaseConnection {
   constructor(readonly database: D1DatabaseBinding) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    // The unit of work and the read retries go by what the text is; here it is checked against Kysely's tree.
+    agreeing(compiled.sql, treeStatement(compiled.query));
     const target = this.unit?.binding ?? this.database;
     const statement = target.prepare(compiled.sql) as { bind(...params: readonly unknown[]): { all(): Promise<D1AllResult> } };
     const result = await statement.bind(...compiled.parameters).all();

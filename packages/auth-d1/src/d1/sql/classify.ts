@@ -114,6 +114,36 @@ export function classify(sql: string): Statement {
   return statement;
 }
 
+/** What another reading of a statement says it is: an ORM's own tree, say. */
+export interface StatementClaim {
+  kind: "select" | "insert" | "update" | "delete";
+  /** The tables a read reads, or the one a write changes, in lower case. */
+  tables: ReadonlySet<string>;
+}
+
+/**
+ * The statement `sql` is, when `claim` (another reading of it) agrees on its kind and tables; otherwise it is
+ * `opaque` from now on, and sent as such, with one warning: one of the two readings is wrong, and only the
+ * safe path does not depend on which. Without a claim, what {@link classify} says.
+ *
+ * @example
+ * ```ts
+ * agreeing(compiled.sql, treeStatement(compiled.query)); // Kysely's driver, before each query
+ * ```
+ */
+export function agreeing(sql: string, claim: StatementClaim | undefined): Statement {
+  const statement = classify(sql);
+  if (claim === undefined || statement.kind === "opaque") return statement;
+  const tables = statement.kind === "select" ? statement.tables : new Set([statement.table]);
+  if (statement.kind === claim.kind && tables.size === claim.tables.size && [...tables].every((table) => claim.tables.has(table))) return statement;
+  const reading = (kind: string, names: ReadonlySet<string>) => `${kind} of ${[...names].join(", ") || "no table"}`;
+  const reason = `the text reads as a ${reading(statement.kind, tables)}, the query's own tree as a ${reading(claim.kind, claim.tables)}`;
+  console.warn(`[auth-d1] The SQL classifier and the query builder disagree, so this statement is sent at once, outside any unit of work: ${reason}. Please report it with the statement: ${sql}`);
+  const opaque: OpaqueStatement = { kind: "opaque", reason };
+  cache.set(sql, opaque);
+  return opaque;
+}
+
 /** Whether `sql` only reads: a {@link SelectStatement}. */
 export function isRead(sql: string): boolean {
   return classify(sql).kind === "select";
