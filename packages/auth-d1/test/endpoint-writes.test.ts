@@ -11,6 +11,7 @@
  * Rate limiting is off (./endpoint-writes/world.ts says why).
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { classify, type Statement } from "../src/d1/sql/classify.js";
 import { TestClient, writingCalls, type D1Call } from "./support/index.js";
 import { coreDrivers } from "./endpoint-writes/core.js";
 import { organizationDrivers } from "./endpoint-writes/organization.js";
@@ -134,3 +135,33 @@ describe.each(instances)("$name: every endpoint sends its writes to D1 in one ba
 it("the SQL classifier and Kysely's operation tree agreed on every statement the endpoints sent", () => {
   expect(warnings.filter((message) => message.includes("The SQL classifier and the query builder disagree"))).toEqual([]);
 });
+
+/**
+ * The SQL corpus: every distinct statement the endpoints sent D1 on both adapters (the ORMs' own, and the unit
+ * of work's overlays and reads), with what the classifier makes of it, kept as a snapshot. An upgrade of
+ * better-auth, Drizzle or Kysely that changes what they send shows up as a diff of test/sql-corpus.txt; so does
+ * a change in how a statement is classified. Lists of `?` are written once (`(?+)`): their length is data.
+ */
+it("the SQL the endpoints sent, as the classifier reads it, is the recorded corpus", async () => {
+  const shown = (sql: string) => sql.replace(/\s+/g, " ").trim().replace(/\(\?(?:, \?)*\)/g, "(?+)").replace(/\(\?\+\)(?:, \(\?\+\))+/g, "(?+), …");
+  const lines = new Set(db.calls.flatMap((call) => call.statements).map((sql) => `${described(classify(sql))}\n  ${shown(sql)}`));
+  await expect(`${[...lines].sort().join("\n")}\n`).toMatchFileSnapshot("./sql-corpus.txt");
+});
+
+/** One line for a classified statement: its kind, tables and the shape the unit of work uses. */
+function described(statement: Statement): string {
+  switch (statement.kind) {
+    case "select": {
+      const plain = statement.plain;
+      const shape = plain && ` plain(${[Array.isArray(plain.columns) ? "columns" : (plain.columns ?? `count ${plain.count}`), plain.equalities && `where ${plain.equalities.join(" and ")}`, plain.ordered && "ordered", plain.limited && "limited"].filter(Boolean).join(", ")})`;
+      return `select ${[...statement.tables].sort().join(", ") || "-"}${shape ?? ""}`;
+    }
+    case "insert":
+      return `insert ${statement.table}${statement.returning ? " returning" : ""}`;
+    case "update":
+    case "delete":
+      return `${statement.kind} ${statement.table}${statement.equalities ? ` where ${statement.equalities.join(" and ")}` : statement.where ? " where (other)" : ""}${statement.returning ? " returning" : ""}`;
+    case "opaque":
+      return `opaque: ${statement.reason}`;
+  }
+}
