@@ -27,6 +27,7 @@ export const AUTH_D1_ERROR_CODES = {
   RATE_LIMIT_BINDING_INVALID: "The binding named by `rateLimitBinding` is missing or is not a Workers Rate Limiting binding.",
   EMAIL_FROM_MISSING: "A send_email binding is set but AUTH_EMAIL_FROM is missing or not an address.",
   EMAIL_NOT_CONFIGURED: "A configured flow needs mail and a deployed Worker has no way to send it.",
+  BETTER_AUTH_INCOMPATIBLE: "An endpoint of the installed better-auth is not where this release expects it.",
 } as const;
 
 /**

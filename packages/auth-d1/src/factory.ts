@@ -10,6 +10,7 @@ import { warnIfUntested } from "./better-auth-version.js";
 import { readReplicationSettings } from "./d1/read-replication.js";
 import { joiningTransactions } from "./d1/request-units.js";
 import { readAuthEnv, type D1DatabaseBinding } from "./env.js";
+import { checkEndpointPolicy } from "./integration/endpoint-policy.js";
 import { memoizeByEnv } from "./memo.js";
 import { buildBetterAuthOptions, type AuthD1Options } from "./options.js";
 import { withGenerateHint } from "./schema-hint.js";
@@ -57,7 +58,9 @@ export function authFactory<O extends AuthD1Options>(entry: AuthEntry<O>): (env:
     for (const key of entry.entryOptions ?? []) delete shared[key as string];
     const built = buildBetterAuthOptions(resolved, database, shared as AuthD1Options);
     entry.verify?.(built, opts);
-    const auth = withGenerateHint(betterAuth(built));
+    const instance = betterAuth(built);
+    checkEndpointPolicy(instance.api);
+    const auth = withGenerateHint(instance);
     return replication ? replication.wrap(auth) : auth;
   });
 }

@@ -10,6 +10,7 @@ import { APIError } from "better-auth/api";
 import { AuthD1Error } from "./errors.js";
 import type { AuthEmail, AuthEmailDraft, AuthEmailKind, SendEmail } from "./mail.js";
 import { defaultEmailTemplates, oneLine, type EmailTemplate, type EmailTemplates, type MailApp } from "./mail-templates.js";
+import { policyFor } from "./integration/endpoint-policy.js";
 
 /**
  * The part of a `send_email` binding (Cloudflare Email Service) this package uses. A `SendEmail` from
@@ -106,15 +107,18 @@ export function createMailer(config: MailerConfig): Mailer | undefined {
 const failedMail = defineRequestState<{ error?: unknown }>(() => ({}));
 
 /**
- * Endpoints after whose failed mail the request has nothing to give: the inviter would believe the invitation
- * left, the user would wait for a code that never comes. better-auth answers 200 there (it swallows the
- * sender's error); they answer the mail's error instead (502 `EMAIL_SEND_FAILED`). Each also runs as one unit
- * of work (request-units.ts), so the invitation or the code written before the mail is discarded with it.
+ * Whether `endpoint` answers its failed mail instead of success: after a failed mail the request has nothing to
+ * give (the inviter would believe the invitation left, the user would wait for a code that never comes).
+ * better-auth answers 200 there (it swallows the sender's error); these answer the mail's error instead (502
+ * `EMAIL_SEND_FAILED`). Each also runs as one unit of work, so the invitation or the code written before the
+ * mail is discarded with it. Which ones: `mail: "throws-when-unsent"` in src/integration/endpoint-policy.ts.
  */
-export const MAIL_REPORTING_PATHS: ReadonlySet<string> = new Set(["/organization/invite-member", "/two-factor/send-otp"]);
+function throwsWhenUnsent(endpoint: unknown): boolean {
+  return policyFor(pathOf(endpoint)).mail === "throws-when-unsent";
+}
 
 /**
- * `plugins` with each endpoint in {@link MAIL_REPORTING_PATHS} throwing the error of a mail it could not send,
+ * `plugins` with each endpoint that {@link throwsWhenUnsent} throwing the error of a mail it could not send,
  * after the endpoint has run (better-auth having swallowed it).
  *
  * @example
@@ -124,8 +128,8 @@ export const MAIL_REPORTING_PATHS: ReadonlySet<string> = new Set(["/organization
  */
 export function reportingMailFailures(plugins: readonly BetterAuthPlugin[]): BetterAuthPlugin[] {
   return plugins.map((plugin) => {
-    if (!plugin.endpoints || !Object.values(plugin.endpoints).some((endpoint) => MAIL_REPORTING_PATHS.has(pathOf(endpoint)))) return plugin;
-    const endpoints = Object.fromEntries(Object.entries(plugin.endpoints).map(([key, endpoint]) => [key, MAIL_REPORTING_PATHS.has(pathOf(endpoint)) ? reporting(endpoint) : endpoint]));
+    if (!plugin.endpoints || !Object.values(plugin.endpoints).some(throwsWhenUnsent)) return plugin;
+    const endpoints = Object.fromEntries(Object.entries(plugin.endpoints).map(([key, endpoint]) => [key, throwsWhenUnsent(endpoint) ? reporting(endpoint) : endpoint]));
     return { ...plugin, endpoints } as BetterAuthPlugin;
   });
 }

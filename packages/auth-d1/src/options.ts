@@ -17,6 +17,7 @@ import type { EmailTemplates } from "./mail-templates.js";
 import { resolvePresets } from "./preset.js";
 import { DEFAULT_RULE, type CustomRules } from "./rate-limit/rules.js";
 import { rateLimiter, servesLocalhost } from "./rate-limit/index.js";
+import { DEFAULT_BASE_PATH } from "./integration/endpoint-policy.js";
 
 /**
  * Our own options, next to better-auth's.
@@ -183,7 +184,7 @@ function rateLimitFor(merged: BetterAuthOptions, resolved: ResolvedAuthEnv): { r
     binding: resolved.rateLimitBinding,
     enabled: settings.enabled,
     baseURL,
-    basePath: merged.basePath ?? "/api/auth",
+    basePath: merged.basePath ?? DEFAULT_BASE_PATH,
     fallback: { window: settings.window ?? DEFAULT_RULE.window, max: settings.max ?? DEFAULT_RULE.max },
     customRules: settings.customRules as CustomRules | undefined,
   });

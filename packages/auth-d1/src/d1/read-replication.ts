@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { D1DatabaseBinding } from "../env.js";
 import { AuthD1Error } from "../errors.js";
 import { bookmarkSigner, type BookmarkSigner } from "./bookmark.js";
+import { DEFAULT_BASE_PATH, pathsWhere } from "../integration/endpoint-policy.js";
 
 /**
  * The `readReplication` option of `createAuth`: `true` for the defaults, or these settings.
@@ -33,31 +34,13 @@ export interface ReadReplicationOptions {
 }
 
 /**
- * GET endpoints that only read, and so may start on any replica consistent with the client's bookmark. Every
- * other request (POST, and GETs that verify a token, finish an OAuth callback or create keys) starts on the
- * primary. `/get-session` writes when it extends a session (`session.updateAge`): D1 sends that write to the
- * primary whatever replica the read came from, and the bookmark then moves past it.
+ * GET endpoints that only read, and so may start on any replica consistent with the client's bookmark:
+ * `replica: "read-only"` in src/integration/endpoint-policy.ts. Every other request (POST, and GETs that verify
+ * a token, finish an OAuth callback or create keys) starts on the primary. `/get-session` writes when it
+ * extends a session (`session.updateAge`): D1 sends that write to the primary whatever replica the read came
+ * from, and the bookmark then moves past it.
  */
-export const READ_ONLY_PATHS: ReadonlySet<string> = new Set([
-  "/get-session",
-  "/list-sessions",
-  "/list-accounts",
-  "/ok",
-  "/organization/list",
-  "/organization/get-full-organization",
-  "/organization/list-members",
-  "/organization/get-active-member",
-  "/organization/get-active-member-role",
-  "/organization/list-invitations",
-  "/organization/list-user-invitations",
-  "/organization/get-invitation",
-  "/organization/list-teams",
-  "/organization/list-user-teams",
-  "/organization/list-team-members",
-  "/passkey/list-user-passkeys",
-  "/admin/list-users",
-  "/admin/list-user-sessions",
-]);
+export const READ_ONLY_PATHS: ReadonlySet<string> = pathsWhere((policy) => policy.replica === "read-only");
 
 /** The part of a D1 binding with the Sessions API, as a real `D1Database` has it. */
 export interface ReplicatedD1Binding extends D1DatabaseBinding {
@@ -211,7 +194,7 @@ export class ReadReplication {
   }
 }
 
-function pathOf(request: Request, basePath = "/api/auth"): string {
+function pathOf(request: Request, basePath = DEFAULT_BASE_PATH): string {
   const pathname = new URL(request.url).pathname;
   const base = basePath.replace(/\/$/, "");
   return pathname.startsWith(base) ? pathname.slice(base.length) || "/" : pathname;

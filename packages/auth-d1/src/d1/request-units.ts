@@ -7,53 +7,37 @@
 import { getCurrentDBAdapterAsyncLocalStorage, runWithTransaction } from "@better-auth/core/context";
 import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import { deleteUser, deleteUserCallback, isAPIError, verifyEmail } from "better-auth/api";
+import { policyFor, type CoreUnitKey, type EndpointPolicy } from "../integration/endpoint-policy.js";
 import { withUserReadMemo } from "./user-read-memo.js";
 
 /**
- * The endpoints that write several rows outside any transaction of better-auth's, each run as one unit:
- * its writes land in one `batch()` when the endpoint returns, or none of them when it throws. An invitation
- * and a two-factor code by mail are here too: when their mail fails the endpoint throws (MAIL_REPORTING_PATHS
- * in mail-delivery.ts), and the row the mail was for goes with it.
+ * Endpoints that write several rows outside any transaction of better-auth's run as one unit all the same: its
+ * writes land in one `batch()` when the endpoint returns, or none of them when it throws (`unit: "unit"` in
+ * src/integration/endpoint-policy.ts). An invitation and a two-factor code by mail are among them: when their
+ * mail fails the endpoint throws (`mail: "throws-when-unsent"`), and the row the mail was for goes with it.
+ *
+ * Some must keep a write while they refuse the request (`unit: "unit-keeping-refusals"`): two-factor and
+ * email-OTP verification count a failed attempt (and lock after a few), passkey registration spends its
+ * challenge on a failed attempt. Each runs as one unit too (finishing two-factor enrolment sets the flag, marks
+ * the secret verified and rotates the session; registration spends the challenge and stores the passkey), but
+ * its refusal (an `APIError`, the answer the route chose) commits what the unit holds before it is passed on. A
+ * failed D1 call still undoes everything: a unit one of whose calls failed never commits.
  */
-export const UNIT_OF_WORK_PATHS: ReadonlySet<string> = new Set([
-  "/delete-user",
-  "/delete-user/callback",
-  "/verify-email",
-  "/organization/create",
-  "/organization/delete",
-  "/organization/accept-invitation",
-  "/organization/invite-member",
-  "/organization/remove-member",
-  "/organization/leave",
-  "/organization/create-team",
-  "/organization/remove-team",
-  "/organization/add-team-member",
-  "/organization/remove-team-member",
-  "/admin/remove-user",
-  "/admin/ban-user",
-  "/two-factor/enable",
-  "/two-factor/disable",
-  "/two-factor/send-otp",
-  "/magic-link/verify",
-]);
+function unitPolicyOf(endpoint: unknown): EndpointPolicy["unit"] {
+  const path = (endpoint as Endpoint | undefined)?.path;
+  return path === undefined ? undefined : policyFor(path).unit;
+}
 
 /**
- * Endpoints that must keep a write while they refuse the request: two-factor and email-OTP verification count
- * a failed attempt (and lock after a few), passkey registration spends its challenge on a failed attempt. Each runs
- * as one unit too (finishing two-factor enrolment sets the flag, marks the secret verified and rotates the
- * session; registration spends the challenge and stores the passkey), but its refusal (an `APIError`, the
- * answer the route chose) commits what the unit holds before it is passed on. A failed D1 call still undoes
- * everything: a unit one of whose calls failed never commits.
+ * better-auth's own endpoints that run as units. A plugin's endpoint under the same key replaces better-auth's
+ * own in the router and in `auth.api` (src/integration/better-auth-contracts.ts checks that it still does); the
+ * type makes this list name every core endpoint the policy table runs as a unit.
  */
-export const UNIT_OF_WORK_KEEPING_REFUSALS_PATHS: ReadonlySet<string> = new Set([
-  "/two-factor/verify-totp",
-  "/two-factor/verify-otp",
-  "/two-factor/verify-backup-code",
-  "/passkey/verify-registration",
-  "/sign-in/email-otp",
-  "/email-otp/verify-email",
-  "/email-otp/reset-password",
-]);
+const CORE_UNIT_ENDPOINTS: Record<CoreUnitKey, unknown> = {
+  deleteUser,
+  deleteUserCallback,
+  verifyEmail,
+};
 
 /** What the wrapper needs of an endpoint: better-call calls it with a context that carries better-auth's. */
 type Endpoint = ((input: EndpointInput) => Promise<unknown>) & { path?: string };
@@ -66,7 +50,7 @@ interface EndpointInput {
  * `callbackURL`): it commits the unit before it is thrown on, as does any `APIError` when `keepRefusals`;
  * any other error discards it.
  */
-function inUnitOfWork<E>(endpoint: E, keepRefusals = false): E {
+function inUnitOfWork<E>(endpoint: E, keepRefusals: boolean): E {
   const run = endpoint as unknown as Endpoint;
   const wrapped = async (input: EndpointInput) => {
     let answer: unknown;
@@ -87,9 +71,8 @@ function inUnitOfWork<E>(endpoint: E, keepRefusals = false): E {
 }
 
 /**
- * `plugins` with every endpoint whose path is in {@link UNIT_OF_WORK_PATHS} run as one unit of work, and a
- * plugin of ours that does the same for better-auth's own `/delete-user`, `/delete-user/callback` and
- * `/verify-email`; the endpoints in {@link UNIT_OF_WORK_KEEPING_REFUSALS_PATHS} too, keeping their refusals.
+ * `plugins` with every endpoint the policy table runs as a unit wrapped in one, and a plugin of ours that does
+ * the same for better-auth's own (`/delete-user`, `/delete-user/callback`, `/verify-email`).
  *
  * @example
  * ```ts
@@ -99,22 +82,20 @@ function inUnitOfWork<E>(endpoint: E, keepRefusals = false): E {
 export function withRequestUnits(plugins: readonly BetterAuthPlugin[]): BetterAuthPlugin[] {
   const wrapped = plugins.map((plugin) => {
     if (!plugin.endpoints) return plugin;
-    const endpoints = Object.fromEntries(
-      Object.entries(plugin.endpoints).map(([key, endpoint]) => {
-        const path = (endpoint as Endpoint | undefined)?.path;
-        if (path !== undefined && UNIT_OF_WORK_PATHS.has(path)) return [key, inUnitOfWork(endpoint)];
-        if (path !== undefined && UNIT_OF_WORK_KEEPING_REFUSALS_PATHS.has(path)) return [key, inUnitOfWork(endpoint, true)];
-        return [key, endpoint];
-      }),
-    );
+    const endpoints = Object.fromEntries(Object.entries(plugin.endpoints).map(([key, endpoint]) => [key, asUnit(endpoint)]));
     return { ...plugin, endpoints } as BetterAuthPlugin;
   });
-  // A plugin's endpoint under the same key replaces better-auth's own in the router and in auth.api.
   const core: BetterAuthPlugin = {
     id: "auth-d1-request-units",
-    endpoints: { deleteUser: inUnitOfWork(deleteUser), deleteUserCallback: inUnitOfWork(deleteUserCallback), verifyEmail: inUnitOfWork(verifyEmail) },
+    endpoints: Object.fromEntries(Object.entries(CORE_UNIT_ENDPOINTS).map(([key, endpoint]) => [key, asUnit(endpoint)])) as BetterAuthPlugin["endpoints"],
   };
   return [core, ...wrapped];
+}
+
+/** `endpoint` as its unit policy says: wrapped in a unit, one that keeps refusals, or as it is. */
+function asUnit<E>(endpoint: E): E {
+  const unit = unitPolicyOf(endpoint);
+  return unit === undefined ? endpoint : inUnitOfWork(endpoint, unit === "unit-keeping-refusals");
 }
 
 type DatabaseOption = NonNullable<BetterAuthOptions["database"]>;

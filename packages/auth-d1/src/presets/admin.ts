@@ -5,6 +5,7 @@
  */
 import { admin as adminPlugin } from "better-auth/plugins/admin";
 import { preset } from "../preset.js";
+import { pathOfEndpoint } from "../integration/endpoint-policy.js";
 
 type AdminOptions = NonNullable<Parameters<typeof adminPlugin>[0]>;
 
@@ -47,7 +48,7 @@ function withoutSignUpBanLookup(plugin: AdminPlugin): AdminPlugin {
       const result = init(authContext);
       const hooks = result.options.databaseHooks;
       const before = hooks.session.create.before as SessionBefore;
-      const checked: SessionBefore = async (session, ctx) => (ctx?.path === "/sign-up/email" ? undefined : before(session, ctx));
+      const checked: SessionBefore = async (session, ctx) => (ctx?.path === pathOfEndpoint("signUpEmail") ? undefined : before(session, ctx));
       return { ...result, options: { ...result.options, databaseHooks: { ...hooks, session: { ...hooks.session, create: { ...hooks.session.create, before: checked } } } } };
     },
   } as AdminPlugin;

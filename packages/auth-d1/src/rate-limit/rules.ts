@@ -5,6 +5,7 @@
  * @module
  */
 import type { BetterAuthPlugin } from "better-auth";
+import { policyFor, type AccountRuleId, type IpRuleId } from "../integration/endpoint-policy.js";
 
 /**
  * At most `max` requests per `window` seconds.
@@ -42,23 +43,16 @@ export type CustomRules = Record<
 /** The limits a request is held to when nothing more specific applies: better-auth's own defaults. */
 export const DEFAULT_RULE: RateLimitRule = { window: 10, max: 100 };
 
-/** Per client IP and path. The first two are better-auth's production rules; the third bounds anonymous rows. */
-const IP_RULES: Array<{ id: string; matches(path: string): boolean; rule: RateLimitRule }> = [
-  { id: "sign-in", matches: (path) => /^\/(sign-in|sign-up|change-password|change-email)/.test(path), rule: { window: 10, max: 3 } },
-  { id: "mail", matches: (path) => MAIL_PATHS.has(path) || path.startsWith("/forget-password"), rule: { window: 60, max: 3 } },
+/**
+ * Per client IP, by the name an endpoint's policy gives (src/integration/endpoint-policy.ts). The first two are
+ * better-auth's production rules; the third bounds anonymous rows.
+ */
+const IP_RULES: Record<IpRuleId, RateLimitRule> = {
+  "sign-in": { window: 10, max: 3 },
+  mail: { window: 60, max: 3 },
   // Each call stores a verification row (the WebAuthn challenge), signed in or not.
-  { id: "passkey-options", matches: (path) => path.startsWith("/passkey/generate-"), rule: { window: 60, max: 10 } },
-];
-
-/** Paths that mail the address in the body (a link or a code). */
-const MAIL_PATHS = new Set([
-  "/request-password-reset",
-  "/send-verification-email",
-  "/email-otp/send-verification-otp",
-  "/email-otp/request-password-reset",
-  "/forget-password/email-otp",
-  "/sign-in/magic-link",
-]);
+  "passkey-options": { window: 60, max: 10 },
+};
 
 /**
  * Per account, whatever IP the requests come from: the account is the `email` (or `username`) of the body,
@@ -76,16 +70,11 @@ export const ACCOUNT_RULES = {
   mail: { window: 900, max: 3 },
   /** Second-factor attempts within one pending sign-in or session. */
   twoFactor: { window: 300, max: 10 },
-} as const satisfies Record<string, RateLimitRule>;
+} as const satisfies Record<AccountRuleId, RateLimitRule>;
 
-const TWO_FACTOR_PATHS = new Set(["/two-factor/verify-totp", "/two-factor/verify-otp", "/two-factor/verify-backup-code", "/two-factor/send-otp"]);
-
-/** Which account rule a path falls under, if any. */
+/** Which account rule `path` falls under, if any: its policy's. */
 export function accountRuleFor(path: string): keyof typeof ACCOUNT_RULES | undefined {
-  if (MAIL_PATHS.has(path) || path === "/sign-up/email" || path.startsWith("/forget-password")) return "mail";
-  if (path.startsWith("/sign-in/") && path !== "/sign-in/social" && path !== "/sign-in/anonymous") return "signIn";
-  if (TWO_FACTOR_PATHS.has(path)) return "twoFactor";
-  return undefined;
+  return policyFor(path).limits?.account;
 }
 
 /**
@@ -107,7 +96,8 @@ export async function ipRuleFor(
       break;
     }
   }
-  named ??= IP_RULES.find((candidate) => candidate.matches(path));
+  const ip = policyFor(path).limits?.ip;
+  named ??= ip === undefined ? undefined : { id: ip, rule: IP_RULES[ip] };
   const custom = Object.entries(settings.customRules ?? {}).find(([pattern]) => patternMatches(pattern, path));
   if (custom) {
     const [pattern, value] = custom;
