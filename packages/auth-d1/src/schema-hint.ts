@@ -6,15 +6,12 @@
  * @module
  */
 import { snakeCase } from "./generate/snake-case.js";
+import { wrapSchemaCheck } from "./integration/better-auth-contracts.js";
 
 interface SchemaFinding {
   kind: string;
   table: string;
   column?: string;
-}
-
-interface CheckedContext {
-  checkSchema?: (() => Promise<void> | undefined) & { source?: string };
 }
 
 /**
@@ -29,13 +26,7 @@ interface CheckedContext {
 export function withGenerateHint<A extends { $context: Promise<unknown> }>(auth: A): A {
   // Registered before any request awaits the context, so every request sees the wrapped check.
   auth.$context.then(
-    (context) => {
-      const ctx = context as CheckedContext;
-      const check = ctx.checkSchema;
-      if (!check) return;
-      const wrapped = Object.assign(() => check()?.catch((error: unknown) => Promise.reject(withHint(error))), { source: check.source });
-      ctx.checkSchema = wrapped;
-    },
+    (context) => wrapSchemaCheck(context, (check) => () => check()?.catch((error: unknown) => Promise.reject(withHint(error)))),
     // A failed build is reported by every request that awaits it; nothing to add here.
     () => undefined,
   );

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { getCurrentDBAdapterAsyncLocalStorage, runWithTransaction } from "@better-auth/core/context";
+import { runWithTransaction } from "@better-auth/core/context";
 import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import { deleteUser, deleteUserCallback, isAPIError, verifyEmail } from "better-auth/api";
+import { currentAdapterScope, replacingCoreEndpoints } from "../integration/better-auth-contracts.js";
 import { policyFor, type CoreUnitKey, type EndpointPolicy } from "../integration/endpoint-policy.js";
 import { withUserReadMemo } from "./user-read-memo.js";
 
@@ -30,7 +31,7 @@ function unitPolicyOf(endpoint: unknown): EndpointPolicy["unit"] {
 
 /**
  * better-auth's own endpoints that run as units. A plugin's endpoint under the same key replaces better-auth's
- * own in the router and in `auth.api` (src/integration/better-auth-contracts.ts checks that it still does); the
+ * own in the router and in `auth.api` (`replacingCoreEndpoints`, a contract of src/integration/better-auth-contracts.ts); the
  * type makes this list name every core endpoint the policy table runs as a unit.
  */
 const CORE_UNIT_ENDPOINTS: Record<CoreUnitKey, unknown> = {
@@ -85,10 +86,7 @@ export function withRequestUnits(plugins: readonly BetterAuthPlugin[]): BetterAu
     const endpoints = Object.fromEntries(Object.entries(plugin.endpoints).map(([key, endpoint]) => [key, asUnit(endpoint)]));
     return { ...plugin, endpoints } as BetterAuthPlugin;
   });
-  const core: BetterAuthPlugin = {
-    id: "auth-d1-request-units",
-    endpoints: Object.fromEntries(Object.entries(CORE_UNIT_ENDPOINTS).map(([key, endpoint]) => [key, asUnit(endpoint)])) as BetterAuthPlugin["endpoints"],
-  };
+  const core = replacingCoreEndpoints("auth-d1-request-units", Object.fromEntries(Object.entries(CORE_UNIT_ENDPOINTS).map(([key, endpoint]) => [key, asUnit(endpoint)])));
   return [core, ...wrapped];
 }
 
@@ -128,10 +126,10 @@ export function joiningTransactions(database: DatabaseOption): DatabaseOption {
         continue;
       }
       base[key] = async (...args: unknown[]) => {
-        const store = (await getCurrentDBAdapterAsyncLocalStorage()).getStore() as { adapter?: Record<string, unknown>; isTransactionActive?: boolean } | undefined;
-        const joined = store?.isTransactionActive && store.adapter && store.adapter !== base ? store.adapter : undefined;
+        const scope = await currentAdapterScope();
+        const joined = scope.transactionActive && scope.adapter && scope.adapter !== base ? scope.adapter : undefined;
         const run = () => (joined ? (joined[key] as (...a: unknown[]) => Promise<unknown>).apply(joined, args) : method.apply(base, args));
-        return withUserReadMemo(key, args, store?.isTransactionActive === true, run);
+        return withUserReadMemo(key, args, scope.transactionActive, run);
       };
     }
     return base;

@@ -5,6 +5,7 @@
  */
 import { admin as adminPlugin } from "better-auth/plugins/admin";
 import { preset } from "../preset.js";
+import { withSessionCreateBefore } from "../integration/better-auth-contracts.js";
 import { pathOfEndpoint } from "../integration/endpoint-policy.js";
 
 type AdminOptions = NonNullable<Parameters<typeof adminPlugin>[0]>;
@@ -31,25 +32,12 @@ export const admin = ((options: AdminOptions = {}) =>
     ),
   )) as typeof adminPlugin;
 
-type AdminPlugin = ReturnType<typeof adminPlugin>;
-type SessionBefore = (session: { userId: string }, ctx: { path?: string } | null | undefined) => Promise<unknown>;
-
 /**
  * The plugin checks for a ban before every session it creates, by reading the user. On `/sign-up/email`
  * the session is for the user the same request has just created, which no one can have banned yet (the
  * plugin's `banned` field takes no input and defaults to false): that read is one D1 round trip for
  * nothing, so it is skipped there. Every other path keeps the check.
  */
-function withoutSignUpBanLookup(plugin: AdminPlugin): AdminPlugin {
-  const init = plugin.init;
-  return {
-    ...plugin,
-    init(authContext: Parameters<AdminPlugin["init"]>[0]) {
-      const result = init(authContext);
-      const hooks = result.options.databaseHooks;
-      const before = hooks.session.create.before as SessionBefore;
-      const checked: SessionBefore = async (session, ctx) => (ctx?.path === pathOfEndpoint("signUpEmail") ? undefined : before(session, ctx));
-      return { ...result, options: { ...result.options, databaseHooks: { ...hooks, session: { ...hooks.session, create: { ...hooks.session.create, before: checked } } } } };
-    },
-  } as AdminPlugin;
+function withoutSignUpBanLookup(plugin: ReturnType<typeof adminPlugin>): ReturnType<typeof adminPlugin> {
+  return withSessionCreateBefore(plugin, (before) => async (session, ctx) => (ctx?.path === pathOfEndpoint("signUpEmail") ? undefined : before(session, ctx)));
 }

@@ -6,6 +6,7 @@
 import { magicLink as magicLinkPlugin } from "better-auth/plugins/magic-link";
 import { AuthD1Error } from "../errors.js";
 import { preset } from "../preset.js";
+import { magicLinkIdentifier } from "../integration/better-auth-contracts.js";
 
 type MagicLinkPluginOptions = Parameters<typeof magicLinkPlugin>[0];
 
@@ -56,17 +57,9 @@ export const magicLink = (options: MagicLinkOptions = {}): ReturnType<typeof mag
             await mailer({ kind: "magic-link", to: email, url, token }, ctx?.request);
           } catch (error) {
             // The link never reached anyone: remove it rather than leave a live token behind.
-            await ctx?.context.internalAdapter.deleteVerificationByIdentifier(`magic-link:${await storedToken(token, storeToken)}`);
+            await ctx?.context.internalAdapter.deleteVerificationByIdentifier(await magicLinkIdentifier(token, storeToken));
             throw error;
           }
         }),
     });
   });
-
-/** The token as the plugin stores it: better-auth hashes with SHA-256, base64url without padding. */
-async function storedToken(token: string, storeToken: NonNullable<MagicLinkOptions["storeToken"]>): Promise<string> {
-  if (storeToken === "plain") return token;
-  if (typeof storeToken === "object") return storeToken.hash(token);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
-  return btoa(String.fromCharCode(...digest)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
