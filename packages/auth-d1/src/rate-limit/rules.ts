@@ -47,7 +47,7 @@ export const DEFAULT_RULE: RateLimitRule = { window: 10, max: 100 };
  * Per client IP, by the name an endpoint's policy gives (src/integration/endpoint-policy.ts). The first two are
  * better-auth's production rules; the third bounds anonymous rows.
  */
-const IP_RULES: Record<IpRuleId, RateLimitRule> = {
+export const IP_RULES: Record<IpRuleId, RateLimitRule> = {
   "sign-in": { window: 10, max: 3 },
   mail: { window: 60, max: 3 },
   // Each call stores a verification row (the WebAuthn challenge), signed in or not.
