@@ -8,7 +8,7 @@
 // - the drizzle tables and relations of `@acme/auth-d1/schema` (`*Table`, `*Relations`): they are used
 //   together, through `authSchema`, whose example and the module's show how.
 import { join } from "node:path";
-import { Application, type Comment, type DeclarationReflection, ReflectionKind } from "typedoc";
+import { Application, type Comment, type DeclarationReflection, LogLevel, ReflectionKind } from "typedoc";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PACKAGE_ROOT } from "./fixtures/built-package.js";
 
@@ -45,8 +45,15 @@ beforeAll(async () => {
   process.chdir(PACKAGE_ROOT);
   try {
     const app = await Application.bootstrapWithPlugins({ options: join(PACKAGE_ROOT, "typedoc.json") });
+    // TypeDoc converts nothing when the sources do not type-check; the failure then names what did not.
+    const errors: string[] = [];
+    const log = app.logger.log.bind(app.logger);
+    app.logger.log = (message, level) => {
+      if (level === LogLevel.Error) errors.push(message.replace(/\u001b\[[0-9;]*m/g, ""));
+      log(message, level);
+    };
     const project = await app.convert();
-    if (!project) throw new Error("[auth-d1] TypeDoc could not convert the package: run `pnpm --filter @acme/auth-d1 docs:api` to see why.");
+    if (!project) throw new Error(`[auth-d1] TypeDoc could not convert the package (\`pnpm --filter @acme/auth-d1 docs:api\` shows the same):\n${errors.join("\n").slice(0, 4000)}`);
     modules = project.getChildrenByKind(ReflectionKind.Module);
   } finally {
     process.chdir(cwd);

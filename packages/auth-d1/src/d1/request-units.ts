@@ -6,7 +6,7 @@
  */
 import { runWithTransaction } from "@better-auth/core/context";
 import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
-import { deleteUser, deleteUserCallback, isAPIError, verifyEmail } from "better-auth/api";
+import { APIError, deleteUser, deleteUserCallback, isAPIError, verifyEmail } from "better-auth/api";
 import { currentAdapterScope, replacingCoreEndpoints } from "../integration/better-auth-contracts.js";
 import { policyFor, type CoreUnitKey, type EndpointPolicy } from "../integration/endpoint-policy.js";
 import { withUserReadMemo } from "./user-read-memo.js";
@@ -40,6 +40,26 @@ const CORE_UNIT_ENDPOINTS: Record<CoreUnitKey, unknown> = {
   verifyEmail,
 };
 
+/**
+ * Error codes an endpoint answers with 500 where the client sent what cannot be accepted, each with why: a
+ * unit's refusal with one of them is answered 400 instead, same code and message. Only once the unit has
+ * committed, so no D1 call of the request failed: the 500 did not come from the server.
+ */
+export const REFUSALS_ANSWERED_500: ReadonlyMap<string, string> = new Map([
+  [
+    "FAILED_TO_VERIFY_REGISTRATION",
+    "@better-auth/passkey before 1.7.27 answers every error its WebAuthn verifier throws (a response made on another origin, for another challenge, or malformed) with this code and 500; 1.7.27 answers 400",
+  ],
+]);
+
+/** `error` as the 400 it is when its code is in {@link REFUSALS_ANSWERED_500}; otherwise `error` itself. */
+function asRefusal(error: unknown): unknown {
+  if (!isAPIError(error) || error.statusCode !== 500) return error;
+  const body = (error.body ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof body.code !== "string" || !REFUSALS_ANSWERED_500.has(body.code)) return error;
+  return new APIError("BAD_REQUEST", { ...body, code: body.code, message: String(body.message ?? body.code), cause: error }, error.headers);
+}
+
 /** What the wrapper needs of an endpoint: better-call calls it with a context that carries better-auth's. */
 type Endpoint = ((input: EndpointInput) => Promise<unknown>) & { path?: string };
 interface EndpointInput {
@@ -48,8 +68,9 @@ interface EndpointInput {
 
 /**
  * `endpoint` run in one unit of work. A redirect is how some endpoints answer success (`/verify-email` with a
- * `callbackURL`): it commits the unit before it is thrown on, as does any `APIError` when `keepRefusals`;
- * any other error discards it.
+ * `callbackURL`): it commits the unit before it is thrown on, as does any `APIError` when `keepRefusals`
+ * (a refusal upstream answers 500 leaves as a 400, see {@link REFUSALS_ANSWERED_500}); any other error
+ * discards it.
  */
 function inUnitOfWork<E>(endpoint: E, keepRefusals: boolean): E {
   const run = endpoint as unknown as Endpoint;
@@ -64,7 +85,8 @@ function inUnitOfWork<E>(endpoint: E, keepRefusals: boolean): E {
         return undefined;
       }
     });
-    if (answer !== undefined) throw answer;
+    // The unit committed: a 500 among the refusals came from the input, not from D1.
+    if (answer !== undefined) throw asRefusal(answer);
     return result;
   };
   // better-call reads the path, the options and the rest from the endpoint's own properties.

@@ -80,6 +80,29 @@ describe("openUnitOfWork on D1", () => {
     expect(await env.DB.prepare("SELECT name FROM user WHERE id = ?").bind(id).first("name")).toBe("Renamed");
   });
 
+  it("answers a read by the id of a stored row it deleted or changed from what it holds, without a round trip: the overlay would hide the stored row", async () => {
+    const [gone, renamed] = [crypto.randomUUID(), crypto.randomUUID()];
+    for (const id of [gone, renamed]) await insertUser(env.DB, id, `${id}@example.com`);
+    const db = countingD1(env.DB);
+    const unit = openUnitOfWork(db.binding);
+    const run = (sql: string, ...params: unknown[]) => (unit.binding.prepare(sql) as D1PreparedStatement).bind(...params);
+    await run('delete from "user" where "user"."id" = ?', gone).run();
+    await run('update "user" set "name" = ? where "user"."id" = ?', "Renamed", renamed).run();
+    const before = db.roundTrips.length;
+    // A flow that checks the user it deleted is gone (better-auth 1.7.29's delete-user does, twice).
+    expect((await run('select "id", "name" from "user" where "user"."id" = ?', gone).all()).results).toEqual([]);
+    expect(await run('select "primary".* from (select * from "user" where "user"."id" = ?) as "primary" limit ?', gone, 1).raw()).toEqual([]);
+    expect(await run('select count(*) from "user" where "user"."id" = ?', gone).raw()).toEqual([[0]]);
+    expect(await run('select "id", "name" from "user" where "user"."id" = ?', renamed).raw()).toEqual([[renamed, "Renamed"]]);
+    expect(await run('select "id" from "user" where ("user"."id" = ? and "user"."name" = ?)', renamed, "Unit").raw()).toEqual([]);
+    expect(db.roundTrips.length - before).toBe(0);
+    // Any other id is stored, not the unit's: D1 answers.
+    expect(await run('select "id" from "user" where "user"."email" = ?', `${gone}@example.com`).raw()).toEqual([]);
+    expect(db.roundTrips.length - before).toBe(1);
+    await unit.commit();
+    expect(await env.DB.prepare("SELECT id, name FROM user WHERE id IN (?, ?)").bind(gone, renamed).all()).toMatchObject({ results: [{ id: renamed, name: "Renamed" }] });
+  });
+
   it("writes nothing when discarded", async () => {
     const id = crypto.randomUUID();
     const email = `${id}@example.com`;

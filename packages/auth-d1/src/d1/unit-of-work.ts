@@ -138,25 +138,33 @@ export function openUnitOfWork(database: D1DatabaseBinding, catalog: TableCatalo
   }
 
   /**
-   * A plain read (or count) of one table whose WHERE is equalities, one of them on an id of a row this unit
-   * inserted, answered from the rows the unit holds without a round trip: such an id was made up by this
-   * request and is not committed, so no stored row can hold it, and the rows that match are all held here
-   * (inserted, or changed to it, by the unit). `undefined` when the read is of another shape, or a matching
-   * row lacks a column it asks for (a default D1 would fill in).
+   * A plain read (or count) of one table whose WHERE is equalities, answered from the rows the unit holds
+   * without a round trip when no stored row can match it, so the overlay's answer is the held rows alone:
+   * - one term is an id of a row this unit inserted: made up by this request and not committed, no stored row
+   *   holds it, and the rows that match are all held here (inserted, or changed to it, by the unit);
+   * - one term is the table's `id`, equal to a row the unit changed or deleted: the overlay hides that stored
+   *   row, so only the row the unit holds in its place (none, once deleted) can match. A flow that reads back
+   *   the user it just deleted, to check it is gone, so costs nothing.
+   * `undefined` when the read is of another shape, or a matching row lacks a column it asks for (a default D1
+   * would fill in).
    */
   function heldAnswer(read: SelectStatement, params: unknown[]): { columns: string[]; rows: unknown[][] } | undefined {
-    if (freshIds.size === 0) return undefined;
+    if (held.size === 0) return undefined;
     const shape = read.plain;
     if (!shape || shape.ordered) return undefined;
     const terms = shape.equalities;
     const values = shape.limited ? params.slice(0, -1) : params;
-    if (!terms || terms.length !== values.length || !values.some((value) => freshIds.has(value))) return undefined;
+    if (!terms || terms.length !== values.length) return undefined;
     const table = held.get(shape.table);
+    const fresh = values.some((value) => freshIds.has(value));
+    const shadowed = terms.some((column, i) => column === "id" && table?.hidden.has(storedValue(values[i])));
+    if (!fresh && !shadowed) return undefined;
     const matching = (table?.rows ?? []).filter((row) => terms.every((column, i) => row.get(column) === storedValue(values[i])));
     const limit = shape.limited ? Number(params.at(-1)) : Number.POSITIVE_INFINITY;
     const rows = matching.slice(0, Number.isFinite(limit) ? limit : undefined);
     if (shape.count !== undefined) return { columns: [shape.count], rows: [[matching.length]] };
     const columns = shape.columns === "*" ? catalog.get(shape.table)?.columns : shape.columns;
+    if (rows.length === 0) return { columns: [...(columns ?? [])], rows: [] };
     if (!columns || rows.some((row) => columns.some((column) => !row.has(column)))) return undefined;
     return { columns: [...columns], rows: rows.map((row) => columns.map((column) => row.get(column))) };
   }
