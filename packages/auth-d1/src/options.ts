@@ -163,7 +163,13 @@ export function buildBetterAuthOptions(
   });
   if (!mailer) assertMailDelivery(resolved.email.bindingName, { pluginIds: plugins.map((plugin) => plugin.id), requireEmailVerification: merged.emailAndPassword?.requireEmailVerification === true });
   const { rateLimit, limiter } = rateLimitFor(merged, resolved);
-  return { ...merged, trustedOrigins, rateLimit, plugins: [inputGuard(limits), ...(limiter ? [limiter] : []), failedCommit(), errorCodes(), ...withRequestUnits(reportingMailFailures(plugins))] };
+  // The order matters. The input guard refuses an oversized or malformed body before anything reads it, and the
+  // limiter counts a request before its endpoint runs; the failed-commit and error-code plugins shape answers.
+  // The endpoints are wrapped inside out: a mail that must not fail silently throws inside its endpoint's unit
+  // of work, so the unit undoes what the endpoint wrote before the mail.
+  const endpoints = withRequestUnits(reportingMailFailures(plugins));
+  const pipeline = [inputGuard(limits), ...(limiter ? [limiter] : []), failedCommit(), errorCodes(), ...endpoints];
+  return { ...merged, trustedOrigins, rateLimit, plugins: pipeline };
 }
 
 /**

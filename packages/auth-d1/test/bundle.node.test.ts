@@ -15,11 +15,13 @@ const KYSELY_MARKER = "SelectQueryNode"; // Kysely's query AST
 const DRIZZLE_MARKER = "drizzle:entityKind"; // the Symbol.for key every Drizzle class is tagged with
 /**
  * The most our own code (dist/drizzle.js or dist/kysely.js) may add to a minified Worker, in bytes before gzip.
- * It adds 53 KiB today (about 19 KiB gzip; what each feature costs is in docs/performance.md): the margin
- * lets features grow, and an accidental import (the CLI, a second copy of a module) does not fit. Raise it
- * knowingly, with the measured cost in docs/performance.md.
+ * It adds 65 KiB (Drizzle) and 62 KiB (Kysely) on 2026-12-08, up from 53 KiB on 2026-12-02: the SQL classifier
+ * that replaced the unit of work's regexes (about 11 KiB minified), the endpoint policy and its start-up check
+ * (6 KiB) and the unit of work in named parts (1 KiB); what each feature costs is in docs/performance.md. The
+ * margin lets features grow, and an accidental import (the CLI, a second copy of a module) does not fit. Raise
+ * it knowingly, with the measured cost in docs/performance.md.
  */
-const OWN_CODE_BUDGET = 64 * 1024;
+const OWN_CODE_BUDGET = 72 * 1024;
 /** src/ modules a runtime entry may never hold: the CLI and its generator (snake_case naming aside), and tests. */
 const CLI_OR_TEST_MODULE = /^src\/(cli|copy-migrations)\.ts$|^src\/generate\/(?!snake-case\.ts$)|\.test\.ts$|^test\//;
 

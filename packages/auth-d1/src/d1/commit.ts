@@ -9,7 +9,9 @@ import { FAILED_COMMIT_HEADER } from "./failed-commit.js";
 import { errorText } from "./retry.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { AUTH_D1_REQUEST_ERROR_CODES } from "../errors.js";
-import { isWriteConflict, openUnitOfWork, type TableCatalog, type UnitOfWork } from "./unit-of-work.js";
+import type { TableCatalog } from "./unit-of-work/catalog.js";
+import { openUnitOfWork, type UnitOfWork } from "./unit-of-work/unit-of-work.js";
+import { isWriteConflict } from "./unit-of-work/write-guard.js";
 
 /**
  * Runs `callback` on a unit's binding, then commits the unit in one batch. If the callback throws, nothing it

@@ -72,7 +72,7 @@ interface EndpointInput {
  * (a refusal upstream answers 500 leaves as a 400, see {@link REFUSALS_ANSWERED_500}); any other error
  * discards it.
  */
-function inUnitOfWork<E>(endpoint: E, keepRefusals: boolean): E {
+function runAsUnit<E>(endpoint: E, keepRefusals: boolean): E {
   const run = endpoint as unknown as Endpoint;
   const wrapped = async (input: EndpointInput) => {
     let answer: unknown;
@@ -115,7 +115,7 @@ export function withRequestUnits(plugins: readonly BetterAuthPlugin[]): BetterAu
 /** `endpoint` as its unit policy says: wrapped in a unit, one that keeps refusals, or as it is. */
 function asUnit<E>(endpoint: E): E {
   const unit = unitPolicyOf(endpoint);
-  return unit === undefined ? endpoint : inUnitOfWork(endpoint, unit === "unit-keeping-refusals");
+  return unit === undefined ? endpoint : runAsUnit(endpoint, unit === "unit-keeping-refusals");
 }
 
 type DatabaseOption = NonNullable<BetterAuthOptions["database"]>;

@@ -8,7 +8,7 @@ import { is } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { inUnitOfWork } from "../d1/commit.js";
-import type { TableShape } from "../d1/unit-of-work.js";
+import type { TableShape } from "../d1/unit-of-work/catalog.js";
 import { retryingReads } from "../d1/retry.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { authSchema } from "../schema.js";

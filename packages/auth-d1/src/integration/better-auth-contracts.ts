@@ -14,7 +14,7 @@ import type { BetterAuthPlugin } from "better-auth";
  *
  * @example
  * ```ts
- * replacingCoreEndpoints("auth-d1-request-units", { deleteUser: inUnitOfWork(deleteUser) });
+ * replacingCoreEndpoints("auth-d1-request-units", { deleteUser: runAsUnit(deleteUser) });
  * ```
  */
 export function replacingCoreEndpoints(id: string, endpoints: Record<string, unknown>): BetterAuthPlugin {

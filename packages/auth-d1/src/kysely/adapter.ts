@@ -7,7 +7,7 @@ import type { BetterAuthOptions } from "better-auth";
 import { kyselyAdapter } from "@better-auth/kysely-adapter";
 import { getAuthTables } from "better-auth/db";
 import { Kysely } from "kysely";
-import type { TableShape } from "../d1/unit-of-work.js";
+import type { TableShape } from "../d1/unit-of-work/catalog.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { D1Dialect } from "./d1-dialect.js";
 import { FieldCasePlugin } from "./field-case-plugin.js";

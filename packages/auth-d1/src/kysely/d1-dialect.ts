@@ -6,7 +6,7 @@
 import { SqliteAdapter, type DatabaseIntrospector, type Driver, type Kysely } from "kysely";
 import { D1Dialect as KyselyD1Dialect, type D1DialectConfig } from "kysely-d1";
 import { retryingReads } from "../d1/retry.js";
-import type { TableCatalog } from "../d1/unit-of-work.js";
+import type { TableCatalog } from "../d1/unit-of-work/catalog.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { D1Driver } from "./d1-driver.js";
 import { D1Introspector } from "./d1-introspector.js";

@@ -6,7 +6,8 @@
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from "kysely";
 import { commitUnitOfWork } from "../d1/commit.js";
 import { agreeing } from "../d1/sql/classify.js";
-import { openUnitOfWork, type TableCatalog, type UnitOfWork } from "../d1/unit-of-work.js";
+import type { TableCatalog } from "../d1/unit-of-work/catalog.js";
+import { openUnitOfWork, type UnitOfWork } from "../d1/unit-of-work/unit-of-work.js";
 import type { D1DatabaseBinding } from "../env.js";
 import { treeStatement } from "./operation-tree.js";
 

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { countingD1 } from "../../test/support/counting-d1.js";
-import { isWriteConflict, openUnitOfWork } from "./unit-of-work.js";
+import { countingD1 } from "../../../test/support/counting-d1.js";
+import { openUnitOfWork } from "./unit-of-work.js";
+import { isWriteConflict } from "./write-guard.js";
 
 const countUsers = async (email: string) =>
   (await env.DB.prepare("SELECT count(*) AS n FROM user WHERE email = ?").bind(email).first<{ n: number }>("n"))!;
